@@ -1,0 +1,51 @@
+"""Engine and session setup. The caller owns the transaction: `with session_scope() as s:`."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+from tanggap.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@lru_cache(maxsize=None)
+def get_engine(url: str | None = None) -> Engine:
+    url = url or get_settings().database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # Several flow-run processes write at once: WAL lets readers go on meanwhile.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One transaction: commits on success, rolls back on error."""
+    with Session(get_engine(url), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the schema to the newest Alembic revision (the only way the schema changes)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = get_engine(url)
+    command.upgrade(config, "head")

@@ -1,0 +1,91 @@
+"""The one settings object: non-secret configuration from the environment.
+
+Secrets (channel passwords and tokens) never live here: see `tasks/channels/secrets.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = REPO_ROOT / "templates"
+
+
+class SettingsError(ValueError):
+    """Configuration is missing or unusable."""
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """One connected account, as declared in the channels file."""
+
+    key: str  # stable identifier, e.g. "website"
+    kind: str  # wordpress | facebook | instagram | youtube | x
+    name: str  # shown to people, e.g. "Website BBPP Ketindan"
+    base_url: str
+    account: str  # our own account on the platform (WordPress user name, page id, ...)
+    secret: str  # name of the Prefect Secret block (or TANGGAP_SECRET_<NAME> env var)
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    channels_file: Path
+    check_interval_minutes: float
+    initial_lookback_days: int
+    respond_deployment: str
+    serve_limit: int
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "arsip"
+
+    def channels(self) -> list[ChannelConfig]:
+        return load_channels(self.channels_file)
+
+
+def load_channels(path: Path) -> list[ChannelConfig]:
+    if not path.exists():
+        raise SettingsError(f"channels file not found: {path}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    channels = []
+    for entry in data.get("channel", []):
+        known = {"key", "kind", "name", "base_url", "account", "secret"}
+        missing = known - entry.keys()
+        if missing:
+            raise SettingsError(f"{path}: channel {entry.get('key', '?')} lacks {sorted(missing)}")
+        options = {k: v for k, v in entry.items() if k not in known}
+        channels.append(ChannelConfig(**{k: entry[k] for k in known}, options=options))
+    keys = [c.key for c in channels]
+    if len(keys) != len(set(keys)):
+        raise SettingsError(f"{path}: channel keys must be unique, got {keys}")
+    return channels
+
+
+@lru_cache(maxsize=None)
+def _cached(env_items: tuple) -> Settings:
+    env = dict(env_items)
+    data_dir = Path(env.get("TANGGAP_DATA_DIR", REPO_ROOT / "var")).resolve()
+    interval = float(env.get("TANGGAP_CHECK_INTERVAL_MINUTES", "10"))
+    if interval <= 0:
+        raise SettingsError("TANGGAP_CHECK_INTERVAL_MINUTES must be positive")
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("TANGGAP_DATABASE_URL", f"sqlite:///{data_dir / 'tanggap.db'}"),
+        channels_file=Path(env.get("TANGGAP_CHANNELS_FILE", REPO_ROOT / "channels.toml")),
+        check_interval_minutes=interval,
+        initial_lookback_days=int(env.get("TANGGAP_INITIAL_LOOKBACK_DAYS", "30")),
+        respond_deployment=env.get("TANGGAP_RESPOND_DEPLOYMENT", "respond/per-comment"),
+        serve_limit=int(env.get("TANGGAP_SERVE_LIMIT", "8")),
+    )
+
+
+def get_settings() -> Settings:
+    """Settings from the current environment (re-read when the environment changes)."""
+    return _cached(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("TANGGAP_"))))
