@@ -73,8 +73,8 @@ def _cached(env_items: tuple) -> Settings:
     env = dict(env_items)
     data_dir = Path(env.get("TANGGAP_DATA_DIR", REPO_ROOT / "var")).resolve()
     interval = float(env.get("TANGGAP_CHECK_INTERVAL_MINUTES", "10"))
-    if interval <= 0:
-        raise SettingsError("TANGGAP_CHECK_INTERVAL_MINUTES must be positive")
+    if interval < 0:
+        raise SettingsError("TANGGAP_CHECK_INTERVAL_MINUTES must be positive, or 0 for no schedule")
     return Settings(
         data_dir=data_dir,
         database_url=env.get("TANGGAP_DATABASE_URL", f"sqlite:///{data_dir / 'tanggap.db'}"),

@@ -1,0 +1,30 @@
+"""SOP step 1: check every channel periodically and list the new comments."""
+
+from prefect import flow
+
+from tanggap.settings import get_settings
+from tasks.inventory import (
+    close_check_run,
+    fetch_new_comments,
+    open_check_run,
+    publish_inventory,
+    record_channel_failure,
+    start_respond_runs,
+    store_comments,
+)
+
+
+@flow(name="check-comments", flow_run_name="periksa-komentar")
+def check_comments() -> dict:
+    """Periksa semua kanal, simpan komentar baru, terbitkan Daftar Inventaris, mulai tanggapan."""
+    check_run_id = open_check_run()
+    for channel in get_settings().channels():
+        fetched = fetch_new_comments(channel, return_state=True)
+        if fetched.is_completed():
+            store_comments(check_run_id, channel, fetched.result())
+        else:  # one channel down never stops the others
+            record_channel_failure(check_run_id, channel, str(fetched.message or fetched.type))
+    summary = close_check_run(check_run_id)
+    publish_inventory(check_run_id)
+    summary["respond_runs"] = start_respond_runs()
+    return summary

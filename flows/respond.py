@@ -1,0 +1,32 @@
+"""SOP steps 2-5 for one comment: draft, correction (and decision), send, confirm, archive.
+
+The run waits for people without holding a process; when resumed it starts again from the
+top and every step consults the case in the database, so what is done is not done again.
+"""
+
+from prefect import flow
+
+from db.models import CaseStatus
+from tasks.archiving import archive_case
+from tasks.cases import case_status
+from tasks.drafting import draft_reply
+from tasks.publishing import confirm_reply, publish_reply
+from tasks.review import ask_for_correction, ask_for_decision, record_correction, record_decision
+
+
+@flow(name="respond", flow_run_name="tanggapi-kasus-{comment_id}")
+def respond(comment_id: int) -> str:
+    """Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan."""
+    draft_reply(comment_id)  # step 2: Ketua Tim's draft from the template
+
+    if case_status(comment_id) in (CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION):
+        correction = ask_for_correction(comment_id)  # step 3: waits for the Kepala Bagian Umum
+        record_correction(comment_id, correction)
+
+    if case_status(comment_id) == CaseStatus.AWAITING_DECISION:
+        decision = ask_for_decision(comment_id)  # step 3: internal policy, waits for the Kepala Balai
+        record_decision(comment_id, decision)
+
+    publish_reply(comment_id)  # step 4: only an approved answer is sent, and only once
+    confirm_reply(comment_id)  # step 5: the answer is visible to the commenter
+    return archive_case(comment_id)  # softfile + hardfile, answered or closed

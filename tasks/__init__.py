@@ -1,0 +1,1 @@
+"""Prefect tasks: one retryable step each, over plain functions."""

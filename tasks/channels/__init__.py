@@ -1,0 +1,20 @@
+"""Channel connectors: one module per platform behind the interface in `base`."""
+
+from __future__ import annotations
+
+from tanggap.settings import ChannelConfig, get_settings
+
+from .base import ChannelClient
+from .secrets import load_secret
+from .wordpress import WordPressClient
+
+CONNECTORS = {"wordpress": WordPressClient}
+
+
+def connect(config: ChannelConfig) -> ChannelClient:
+    """A client for one configured channel, with its secret loaded."""
+    try:
+        connector = CONNECTORS[config.kind]
+    except KeyError:
+        raise ValueError(f"channel {config.key}: unknown kind {config.kind!r}") from None
+    return connector(config, load_secret(config.secret), lookback_days=get_settings().initial_lookback_days)

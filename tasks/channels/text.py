@@ -1,0 +1,51 @@
+"""Turning platform text into what a person reads, safely."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = {"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+# C0/C1 controls other than tab and newline: PostgreSQL refuses NUL, and none of them is text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        # Line breaks in HTML source are just spaces; <br> and blocks make the real ones.
+        self.parts.append(data.replace("\r", " ").replace("\n", " "))
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode (NFC), drop control characters, tidy blank lines."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Rendered HTML to plain text: tags dropped (their text kept), entities unescaped."""
+    parser = _TextCollector()
+    parser.feed(html)
+    parser.close()
+    return clean_text("".join(parser.parts))
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,0 +1,50 @@
+"""The append-only event log: when each SOP step of a case or a check started and ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect.context import FlowRunContext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Event, utcnow
+
+# Step names in the log and the SOP step each one belongs to, with its service standard.
+SOP_STEPS = {
+    "check": (1, "Pemeriksaan & inventarisasi komentar", 10),
+    "draft": (2, "Penyusunan draf jawaban", 30),
+    "correction": (3, "Koreksi oleh Kepala Bagian Umum", 15),
+    "decision": (3, "Keputusan Kepala Balai (kebijakan internal)", 15),
+    "publish": (4, "Pengiriman jawaban", 5),
+    "confirm": (5, "Konfirmasi jawaban diterima", 5),
+    "archive": (None, "Pengarsipan softfile & hardfile", None),
+}
+
+
+def _flow_run_id() -> str | None:
+    context = FlowRunContext.get()
+    return str(context.flow_run.id) if context and context.flow_run else None
+
+
+def record(session: Session, step: str, phase: str, *, comment_id: int | None = None,
+           check_run_id: int | None = None, detail: str = "", at: datetime | None = None) -> Event:
+    if step not in SOP_STEPS:
+        raise ValueError(f"unknown step {step!r}")
+    event = Event(step=step, phase=phase, comment_id=comment_id, check_run_id=check_run_id, detail=detail,
+                  at=at or utcnow(), flow_run_id=_flow_run_id())
+    session.add(event)
+    return event
+
+
+def start_once(session: Session, step: str, *, comment_id: int, detail: str = "") -> None:
+    """Record a step's start unless a replayed run already did."""
+    started = session.scalar(
+        select(Event.id).where(Event.comment_id == comment_id, Event.step == step, Event.phase == "start")
+    )
+    if started is None:
+        record(session, step, "start", comment_id=comment_id, detail=detail)
+
+
+def for_case(session: Session, comment_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.comment_id == comment_id).order_by(Event.id)))

@@ -1,0 +1,92 @@
+"""SOP steps 4 and 5: send the approved answer on the comment's own channel, then see it there.
+
+No platform offers idempotency keys, so the intent is recorded before each POST and any
+attempt after the first looks for our reply before posting again.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.logging import get_run_logger
+
+from db.models import CaseStatus, Publication, utcnow
+from db.session import session_scope
+
+from . import events
+from .cases import channel_config, load_case, ref_of
+from .channels import connect
+from .channels.base import ChannelError, Unavailable
+from .retrying import is_transient_failure
+
+
+class NotYetVisible(Unavailable):
+    reason = "Jawaban belum terlihat di kanal"
+
+
+@task(task_run_name="kirim-jawaban-{comment_id}", retries=4, retry_delay_seconds=[5, 30, 120, 600],
+      retry_condition_fn=is_transient_failure)
+def publish_reply(comment_id: int) -> str | None:
+    """Post the final answer once; returns the platform's id of our reply."""
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        if case.status != CaseStatus.APPROVED:
+            return case.publication.external_reply_id if case.publication else None
+        events.start_once(session, "publish", comment_id=comment_id)
+        publication = case.publication or Publication(comment=case, text=case.current_reply.text)
+        earlier_attempts = publication.attempts
+        publication.attempts += 1  # the intent is committed before anything is sent
+        config, ref, text = channel_config(case.channel), ref_of(case), publication.text
+
+    client = connect(config)
+    try:
+        # After a crash or an unanswered POST the reply may already be there.
+        reply = (client.find_our_reply(ref) if earlier_attempts else None) or client.reply(ref, text)
+    except ChannelError as exc:
+        _note_failure(comment_id, "publish", exc)
+        raise
+
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        case.publication.external_reply_id = reply.external_id
+        case.publication.reply_link = reply.link
+        case.publication.published_at = utcnow()
+        case.publication.last_error = case.last_error = None
+        case.move_to(CaseStatus.PUBLISHED)
+        events.record(session, "publish", "end", comment_id=comment_id,
+                      detail=f"id balasan {reply.external_id}, percobaan ke-{earlier_attempts + 1}")
+    return reply.external_id
+
+
+@task(task_run_name="konfirmasi-jawaban-{comment_id}", retries=3, retry_delay_seconds=[10, 60, 300],
+      retry_condition_fn=is_transient_failure)
+def confirm_reply(comment_id: int) -> None:
+    """Read the thread back as the public sees it and find our reply there."""
+    with session_scope() as session:
+        case = load_case(session, comment_id)
+        if case.status != CaseStatus.PUBLISHED:
+            return
+        events.start_once(session, "confirm", comment_id=comment_id)
+        config, ref, expected = channel_config(case.channel), ref_of(case), case.publication.external_reply_id
+    try:
+        seen = connect(config).find_our_reply(ref)
+        if seen is None or seen.external_id != expected:
+            raise NotYetVisible(f"balasan {expected} belum tampil di bawah komentar {ref.external_id}")
+    except ChannelError as exc:
+        _note_failure(comment_id, "confirm", exc)
+        raise
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        case.publication.confirmed_at = utcnow()
+        case.move_to(CaseStatus.CONFIRMED)
+        events.record(session, "confirm", "end", comment_id=comment_id, detail="balasan tampil di kanal")
+
+
+def _note_failure(comment_id: int, step: str, exc: ChannelError) -> None:
+    """Keep the error where operations look: on the case, in the event log and in the run log."""
+    get_run_logger().warning("Kasus %s, langkah %s: %s", comment_id, step, exc)
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        case.last_error = str(exc)
+        if case.publication is not None:
+            case.publication.last_error = str(exc)
+        events.record(session, step, "error", comment_id=comment_id, detail=str(exc)[:2000])

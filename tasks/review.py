@@ -1,0 +1,199 @@
+"""SOP step 3: the Kepala Bagian Umum corrects the draft; internal policy goes to the Kepala Balai.
+
+The flow run waits for each of them with `suspend_flow_run`: no process is held while a
+case waits, and the run starts again from the top once someone answers the form in the
+Prefect UI. Everything before the wait is therefore safe to run twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import timedelta
+from typing import Literal
+
+import pydantic
+from prefect import task
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import Field
+
+from db.models import CaseStatus, Decision, utcnow
+from db.session import session_scope
+
+from . import events
+from .cases import load_case
+from .channels import CONNECTORS
+from .rendering import render
+from .triage import CATEGORY_LABELS, may_touch_internal_policy
+
+HEAD_OF_GENERAL_AFFAIRS = "Kepala Bagian Umum"
+HEAD_OF_CENTRE = "Kepala Balai"
+SOP_TOTAL_MINUTES = 65  # 10 + 30 + 15 + 5 + 5 minutes of the SOP's service standard
+_PLACEHOLDER = re.compile(r"\[[^\]]*(Tuliskan|Saran:)[^\]]*\]")
+
+
+class CorrectionForm(RunInput):
+    """Koreksi draf jawaban oleh Kepala Bagian Umum."""
+
+    action: Literal["setujui", "eskalasi", "tutup"] = Field(
+        title="Tindakan",
+        description="setujui = kirim teks jawaban di bawah; eskalasi = teruskan ke Kepala Balai "
+        "(menyangkut kebijakan internal); tutup = tidak dijawab (mis. spam).",
+    )
+    reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
+    note: str = Field("", title="Catatan koreksi", description="Alasan perubahan, eskalasi atau penutupan.")
+    approver_name: str = Field(
+        title="Nama Kepala Bagian Umum",
+        description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
+    )
+
+
+class DecisionForm(RunInput):
+    """Keputusan Kepala Balai atas jawaban yang menyangkut kebijakan internal."""
+
+    action: Literal["kirim", "tutup"] = Field(
+        title="Keputusan", description="kirim = jawaban akhir di bawah dikirim; tutup = tidak dijawab."
+    )
+    decision: str = Field(title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
+    reply_text: str = Field(title="Jawaban akhir", description="Teks polos yang akan dikirim. Boleh diubah.")
+    decider_name: str = Field(
+        title="Nama Kepala Balai",
+        description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
+    )
+
+
+def prefilled(form: type[RunInput], description: str, **defaults) -> type[RunInput]:
+    """The form with defaults and Markdown above it, keeping the Indonesian titles.
+
+    `RunInput.with_initial_data` drops each field's title and help text, so the UI would
+    show English field names; rebuild the fields with their metadata instead.
+    """
+    fields = {}
+    for name, value in defaults.items():
+        info = form.model_fields[name]
+        fields[name] = (info.annotation, Field(default=value, title=info.title, description=info.description))
+    model = pydantic.create_model(form.__name__, __base__=form, **fields)
+    model._description = description
+    return model
+
+
+def problems_with(answer: RunInput, reply_limit: int) -> list[str]:
+    """What a person must fix before the answer can be accepted (beyond the schema's checks)."""
+    values = answer.model_dump()
+    found = []
+    name = values.get("approver_name", values.get("decider_name", ""))
+    if not name.strip():
+        found.append("Nama wajib diisi.")
+    if "decision" in values and not values["decision"].strip():
+        found.append("Isi keputusan wajib diisi.")
+    if values["action"] in ("setujui", "kirim"):
+        text = values["reply_text"].strip()
+        if not text:
+            found.append("Teks jawaban kosong.")
+        if _PLACEHOLDER.search(text):
+            found.append("Teks jawaban masih memuat bagian [ ... ] dari templat yang belum diganti.")
+        if len(text) > reply_limit:
+            found.append(f"Teks jawaban {len(text)} karakter, melebihi batas kanal {reply_limit} karakter.")
+    return found
+
+
+def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
+                    reply_limit: int) -> dict:
+    """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
+
+    Each attempt has its own key, so a replayed run gets every earlier answer back in order
+    and waits only where no answer has come yet.
+    """
+    banner = ""
+    for attempt in itertools.count(1):
+        shown = prefilled(form, banner + description, **defaults)
+        answer = suspend_flow_run(wait_for_input=shown, key=f"{key}-{attempt}", timeout=None)
+        found = problems_with(answer, reply_limit)
+        if not found:
+            return answer.model_dump()
+        defaults = {name: getattr(answer, name) for name in defaults}
+        banner = "### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n---\n\n"
+
+
+@task(task_run_name="siapkan-formulir-{stage}-{comment_id}")
+def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> dict:
+    """Mark the case as waiting and build what the approver sees above the form."""
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        if stage == "correction" and case.status == CaseStatus.DRAFTED:
+            case.move_to(CaseStatus.AWAITING_CORRECTION)
+        events.start_once(session, stage, comment_id=comment_id)
+        reply = case.current_reply.text
+        limit = CONNECTORS[case.channel.kind].reply_limit
+        waited = utcnow() - case.found_at
+        description = render(
+            f"forms/{stage}.md.j2",
+            case=case,
+            channel=case.channel,
+            category=CATEGORY_LABELS.get(case.category, case.category),
+            policy_hint=may_touch_internal_policy(case.text),
+            reply=reply,
+            reply_length=len(reply),
+            reply_limit=limit,
+            decisions=case.decisions,
+            waited_minutes=int(waited / timedelta(minutes=1)),
+            sop_minutes=SOP_TOTAL_MINUTES,
+        )
+        if stage == "correction":
+            default_action = "tutup" if case.category == "spam" else "setujui"
+            defaults = {"action": default_action, "reply_text": reply, "note": "", "approver_name": ""}
+        else:
+            defaults = {"action": "kirim", "decision": "", "reply_text": reply, "decider_name": ""}
+        return {"description": description, "defaults": defaults, "reply_limit": limit}
+
+
+def ask_for_correction(comment_id: int) -> dict:
+    """Wait for the Kepala Bagian Umum's correction (approve, escalate or close)."""
+    form = prepare_form(comment_id, "correction")
+    return wait_for_person(CorrectionForm, key="koreksi", description=form["description"],
+                           defaults=form["defaults"], reply_limit=form["reply_limit"])
+
+
+def ask_for_decision(comment_id: int) -> dict:
+    """Wait for the Kepala Balai's decision on an escalated case."""
+    form = prepare_form(comment_id, "decision")
+    return wait_for_person(DecisionForm, key="keputusan", description=form["description"],
+                           defaults=form["defaults"], reply_limit=form["reply_limit"])
+
+
+@task(task_run_name="catat-koreksi-{comment_id}")
+def record_correction(comment_id: int, answer: dict) -> None:
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        if case.status != CaseStatus.AWAITING_CORRECTION:
+            return  # recorded before the run was replayed
+        name = answer["approver_name"].strip()
+        session.add(Decision(comment=case, stage="correction", actor_name=name, role=HEAD_OF_GENERAL_AFFAIRS,
+                             action=answer["action"], note=answer["note"].strip()))
+        if answer["action"] != "tutup":
+            _keep_if_changed(case, "correction", answer["reply_text"], name, HEAD_OF_GENERAL_AFFAIRS)
+        case.move_to({"setujui": CaseStatus.APPROVED, "eskalasi": CaseStatus.AWAITING_DECISION,
+                      "tutup": CaseStatus.CLOSED}[answer["action"]])
+        events.record(session, "correction", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+
+
+@task(task_run_name="catat-keputusan-{comment_id}")
+def record_decision(comment_id: int, answer: dict) -> None:
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        if case.status != CaseStatus.AWAITING_DECISION:
+            return
+        name = answer["decider_name"].strip()
+        session.add(Decision(comment=case, stage="decision", actor_name=name, role=HEAD_OF_CENTRE,
+                             action=answer["action"], note=answer["decision"].strip()))
+        if answer["action"] == "kirim":
+            _keep_if_changed(case, "decision", answer["reply_text"], name, HEAD_OF_CENTRE)
+        case.move_to(CaseStatus.APPROVED if answer["action"] == "kirim" else CaseStatus.CLOSED)
+        events.record(session, "decision", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+
+
+def _keep_if_changed(case, kind: str, text: str, name: str, role: str) -> None:
+    text = text.strip()
+    if text != case.current_reply.text:
+        case.add_version(kind, text, author_name=name, role=role)
