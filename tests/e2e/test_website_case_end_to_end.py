@@ -1,0 +1,190 @@
+"""One website comment travels the whole SOP: served deployments, a real Prefect server,
+the WordPress simulator, resumed through the Prefect client API like the UI's form does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from prefect import get_client
+from prefect.deployments import run_deployment
+from prefect.flow_runs import resume_flow_run
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from db.models import CaseStatus, Comment, Publication
+from db.session import session_scope
+from tests.conftest import wait_until
+
+OFFICIAL_USER_ID = 2
+HOSTILE_AUTHOR = '<img src=x onerror=alert(1)> Pengunjung "Uji" [link](javascript:alert(2))'
+HOSTILE_TEXT = (
+    "&lt;script&gt;alert('serang')&lt;/script&gt; **tebal** [klik](http://judi.example) 🌾🙏🏽 "
+    + "Kapan jadwal pelatihan berikutnya? " * 580  # about 20 kB
+)
+
+
+def flow_run(run_id):
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(run_id)
+
+
+def wait_suspended(run_id, pause_key: str, timeout: float = 180):
+    def suspended():
+        state = flow_run(run_id).state
+        if state.is_final():
+            raise AssertionError(f"run {run_id} ended as {state.name}: {state.message}")
+        return state.is_paused() and state.state_details.pause_key == pause_key
+
+    wait_until(suspended, timeout=timeout, what=f"run {run_id} waiting at {pause_key}")
+
+
+def wait_final(run_id, timeout: float = 240):
+    return wait_until(lambda: (s := flow_run(run_id).state).is_final() and s, timeout=timeout,
+                      what=f"run {run_id} to finish")
+
+
+def form_description(run_id, pause_key: str) -> str:
+    with get_client(sync_client=True) as client:
+        return json.loads(client.read_flow_run_input(run_id, f"suspended-{pause_key}-description"))
+
+
+def cases() -> dict[int, Comment]:
+    with session_scope() as session:
+        return {c.id: c for c in session.scalars(select(Comment)).all()}
+
+
+def our_replies_under(site, comment_external_id: str) -> list[dict]:
+    return [c for c in site.comments if c["user_id"] == OFFICIAL_USER_ID and str(c["parent"]) == comment_external_id]
+
+
+def run_check():
+    check = run_deployment("check-comments/periodic", timeout=240)
+    assert check.state.is_completed(), check.state.message
+    return check
+
+
+def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, wordpress, tanggap_env):
+    from simulator.seed import SEED_VISITOR_COMMENTS
+
+    site = wordpress.site
+    post_id = site.comments[0]["post"]
+    hostile_id = site.add_comment(post_id, author_name=HOSTILE_AUTHOR, content=HOSTILE_TEXT)
+    own_before = len([c for c in site.comments if c["user_id"] == OFFICIAL_USER_ID])
+
+    run_check()
+    found = cases()
+    assert len(found) == SEED_VISITOR_COMMENTS + 1
+    assert all(c.author_external_id != str(OFFICIAL_USER_ID) for c in found.values())
+    for case in found.values():
+        wait_suspended(case.respond_flow_run_id, "koreksi-1")
+
+    by_category = {}
+    for case in found.values():
+        by_category.setdefault(case.category, case)
+    answered, escalated, closed = by_category["pertanyaan"], by_category["aduan"], by_category["spam"]
+    hostile = next(c for c in found.values() if c.external_id == str(hostile_id))
+
+    # The form shows hostile text escaped, in full, with the channel limit.
+    description = form_description(hostile.respond_flow_run_id, "koreksi-1")
+    assert "<script>" not in description and "&lt;script&gt;" in description
+    assert "<img" not in description and "\\[link\\]" in description
+    assert "🌾🙏🏽" in description and description.count("Kapan jadwal pelatihan berikutnya") == 580
+    assert "65525 karakter" in description
+
+    edited = "Terima kasih. Pendaftaran dibuka 1 Desember 2026 melalui website resmi."
+    resume_flow_run(answered.respond_flow_run_id, run_input={
+        "action": "setujui", "reply_text": edited, "note": "tanggal ditambahkan",
+        "approver_name": "Kepala Bagian Umum (uji)"})
+    resume_flow_run(escalated.respond_flow_run_id, run_input={
+        "action": "eskalasi", "reply_text": "Mohon maaf, aduan sedang kami tindak lanjuti.",
+        "note": "menyangkut fasilitas asrama", "approver_name": "Kepala Bagian Umum (uji)"})
+    resume_flow_run(closed.respond_flow_run_id, run_input={
+        "action": "tutup", "reply_text": "", "note": "spam judi", "approver_name": "Kepala Bagian Umum (uji)"})
+    resume_flow_run(hostile.respond_flow_run_id, run_input={
+        "action": "setujui", "reply_text": "Terima kasih <b>Bapak/Ibu</b> & salam <script>x</script>",
+        "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
+
+    wait_suspended(escalated.respond_flow_run_id, "keputusan-1")
+    resume_flow_run(escalated.respond_flow_run_id, run_input={
+        "action": "kirim", "decision": "Perbaikan AC asrama dijadwalkan pekan ini.",
+        "reply_text": "Mohon maaf. Perbaikan AC asrama dijadwalkan pekan ini.", "decider_name": "Kepala Balai (uji)"})
+
+    for case in (answered, escalated, closed, hostile):
+        state = wait_final(case.respond_flow_run_id)
+        assert state.is_completed(), f"case {case.id}: {state.name} {state.message}"
+
+    after = cases()
+    assert {after[c.id].status for c in (answered, escalated, closed, hostile)} == {CaseStatus.ARCHIVED}
+    untouched = set(after) - {answered.id, escalated.id, closed.id, hostile.id}
+    assert {after[i].status for i in untouched} == {CaseStatus.AWAITING_CORRECTION}
+
+    # Exactly one official reply under each answered comment, none under the closed one.
+    replies = {c.id: our_replies_under(site, c.external_id) for c in (answered, escalated, closed, hostile)}
+    assert [len(replies[c.id]) for c in (answered, escalated, closed, hostile)] == [1, 1, 0, 1]
+    assert replies[answered.id][0]["content_raw"] == edited
+    assert "Perbaikan AC asrama" in replies[escalated.id][0]["content_raw"]
+    # Plain text: what the approver typed shows as text, never as markup.
+    hostile_reply = replies[hostile.id][0]
+    assert "<b>" not in hostile_reply["content_raw"] and "&lt;b&gt;" in hostile_reply["content_raw"]
+
+    with session_scope() as session:
+        for case in (answered, escalated, closed, hostile):
+            record = session.get(Comment, case.id)
+            for archive in record.archives:
+                data = Path(archive.path).read_bytes()
+                assert hashlib.sha256(data).hexdigest() == archive.sha256
+            assert {a.kind for a in record.archives} == {"softfile", "hardfile"}
+            softfile = json.loads(Path(next(a.path for a in record.archives if a.kind == "softfile")).read_text())
+            assert softfile["answered"] is (case.id != closed.id)
+            steps = {(e["step"], e["phase"]) for e in softfile["events"]}
+            assert {("check", "start"), ("check", "end"), ("draft", "end"), ("correction", "end")} <= steps
+        escalated_record = session.get(Comment, escalated.id)
+        assert [d.role for d in escalated_record.decisions] == ["Kepala Bagian Umum", "Kepala Balai"]
+        assert [v.kind for v in escalated_record.versions] == ["draft", "correction", "decision"]
+        hostile_pdf = next(a.path for a in session.get(Comment, hostile.id).archives if a.kind == "hardfile")
+    pdf_text = "".join(page.extract_text() for page in PdfReader(hostile_pdf).pages)
+    assert "<script>alert('serang')</script>" in pdf_text
+    assert "<img src=x onerror=alert(1)>" in pdf_text
+
+    # A second check finds nothing new, and our replies never come back as comments.
+    run_check()
+    assert len(cases()) == len(found)
+    assert len([c for c in site.comments if c["user_id"] == OFFICIAL_USER_ID]) == own_before + 3
+
+
+def test_a_resumed_run_whose_reply_already_landed_does_not_post_again(served, wordpress, tanggap_env):
+    """The run crashed after its POST: the reply is on the site, the database only has the intent."""
+    from tasks.cases import channel_config, load_case, ref_of
+    from tasks.channels import connect
+    from tasks.review import record_correction
+
+    site = wordpress.site
+    run_check()
+    case = next(c for c in cases().values() if c.category == "pertanyaan")
+    wait_suspended(case.respond_flow_run_id, "koreksi-1")
+    answer = {"action": "setujui", "reply_text": "Jadwal diumumkan pekan depan.", "note": "",
+              "approver_name": "Kepala Bagian Umum (uji)"}
+
+    # What the crashed attempt did: recorded the correction and the intent, then posted.
+    record_correction.fn(case.id, answer)
+    with session_scope() as session:
+        record = load_case(session, case.id)
+        session.add(Publication(comment=record, text=answer["reply_text"], attempts=1))
+        config, ref = channel_config(record.channel), ref_of(record)
+    connect(config).reply(ref, answer["reply_text"])
+    posts_before = site.request_count("POST")
+
+    resume_flow_run(case.respond_flow_run_id, run_input=answer)
+    state = wait_final(case.respond_flow_run_id)
+    assert state.is_completed(), state.message
+
+    assert site.request_count("POST") == posts_before
+    assert len(our_replies_under(site, case.external_id)) == 1
+    with session_scope() as session:
+        record = load_case(session, case.id)
+        assert record.status == CaseStatus.ARCHIVED
+        assert record.publication.attempts == 2
+        assert record.publication.external_reply_id == str(our_replies_under(site, case.external_id)[0]["id"])
