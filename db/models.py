@@ -158,10 +158,10 @@ class Comment(Base):
         return self.versions[-1] if self.versions else None
 
     def add_version(self, kind: str, text: str, author_name: str, role: str) -> ReplyVersion:
-        # Setting `comment` appends to self.versions through the back-reference.
-        return ReplyVersion(
-            comment=self, number=len(self.versions) + 1, kind=kind, text=text, author_name=author_name, role=role
-        )
+        # Appended on this side so the new row cascades into the case's session.
+        version = ReplyVersion(number=len(self.versions) + 1, kind=kind, text=text, author_name=author_name, role=role)
+        self.versions.append(version)
+        return version
 
 
 class ReplyVersion(Base):

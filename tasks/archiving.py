@@ -119,8 +119,10 @@ def archive_case(comment_id: int) -> str:
         }
         for kind, (path, data) in files.items():
             _write_atomically(path, data)
-            existing = next((a for a in case.archives if a.kind == kind), None)
-            archive = existing or ArchiveRecord(comment=case, kind=kind, path="", sha256="")
+            archive = next((a for a in case.archives if a.kind == kind), None)
+            if archive is None:
+                archive = ArchiveRecord(kind=kind)
+                case.archives.append(archive)
             archive.path, archive.sha256 = str(path), hashlib.sha256(data).hexdigest()
         case.move_to(CaseStatus.ARCHIVED)
         events.record(session, "archive", "end", comment_id=comment_id, detail=stem)

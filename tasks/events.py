@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import logging
+
 from prefect.context import FlowRunContext
+from prefect.exceptions import MissingContextError
+from prefect.logging import get_run_logger
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +24,14 @@ SOP_STEPS = {
     "confirm": (5, "Konfirmasi jawaban diterima", 5),
     "archive": (None, "Pengarsipan softfile & hardfile", None),
 }
+
+
+def operations_log() -> logging.Logger | logging.LoggerAdapter:
+    """The run's logger (shown in the Prefect UI) inside a run, a plain logger outside one."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("tanggap")
 
 
 def _flow_run_id() -> str | None:

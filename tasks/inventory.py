@@ -6,7 +6,6 @@ from prefect import task
 from prefect.artifacts import create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.deployments import run_deployment
-from prefect.logging import get_run_logger
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -97,7 +96,7 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
 @task(task_run_name="catat-kegagalan-{config.key}")
 def record_channel_failure(check_run_id: int, config: ChannelConfig, message: str) -> None:
     """A channel that could not be read is noted; the rest of the check goes on."""
-    get_run_logger().error("Kanal %s gagal diperiksa: %s", config.key, message)
+    events.operations_log().error("Kanal %s gagal diperiksa: %s", config.key, message)
     with session_scope() as session:
         check = session.get(CheckRun, check_run_id)
         check.errors = {**check.errors, config.key: message[:4000]}

@@ -7,7 +7,6 @@ attempt after the first looks for our reply before posting again.
 from __future__ import annotations
 
 from prefect import task
-from prefect.logging import get_run_logger
 
 from db.models import CaseStatus, Publication, utcnow
 from db.session import session_scope
@@ -32,15 +31,19 @@ def publish_reply(comment_id: int) -> str | None:
         if case.status != CaseStatus.APPROVED:
             return case.publication.external_reply_id if case.publication else None
         events.start_once(session, "publish", comment_id=comment_id)
-        publication = case.publication or Publication(comment=case, text=case.current_reply.text)
+        if case.publication is None:
+            case.publication = Publication(text=case.current_reply.text, attempts=0)
+        publication = case.publication
         earlier_attempts = publication.attempts
         publication.attempts += 1  # the intent is committed before anything is sent
         config, ref, text = channel_config(case.channel), ref_of(case), publication.text
 
     client = connect(config)
     try:
-        # After a crash or an unanswered POST the reply may already be there.
-        reply = (client.find_our_reply(ref) if earlier_attempts else None) or client.reply(ref, text)
+        # Look before posting: after a crash or an unanswered POST, or when someone answered by
+        # hand meanwhile, our reply is already there.
+        existing = client.find_our_reply(ref)
+        reply = existing or client.reply(ref, text)
     except ChannelError as exc:
         _note_failure(comment_id, "publish", exc)
         raise
@@ -53,7 +56,8 @@ def publish_reply(comment_id: int) -> str | None:
         case.publication.last_error = case.last_error = None
         case.move_to(CaseStatus.PUBLISHED)
         events.record(session, "publish", "end", comment_id=comment_id,
-                      detail=f"id balasan {reply.external_id}, percobaan ke-{earlier_attempts + 1}")
+                      detail=f"id balasan {reply.external_id}, percobaan ke-{earlier_attempts + 1}"
+                      + (", balasan resmi sudah ada di kanal: tidak dikirim lagi" if existing else ""))
     return reply.external_id
 
 
@@ -83,7 +87,7 @@ def confirm_reply(comment_id: int) -> None:
 
 def _note_failure(comment_id: int, step: str, exc: ChannelError) -> None:
     """Keep the error where operations look: on the case, in the event log and in the run log."""
-    get_run_logger().warning("Kasus %s, langkah %s: %s", comment_id, step, exc)
+    events.operations_log().warning("Kasus %s, langkah %s: %s", comment_id, step, exc)
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
         case.last_error = str(exc)

@@ -78,7 +78,7 @@ def prefilled(form: type[RunInput], description: str, **defaults) -> type[RunInp
     return model
 
 
-def problems_with(answer: RunInput, reply_limit: int) -> list[str]:
+def problems_with(answer: RunInput, reply_limit: int, measure=len) -> list[str]:
     """What a person must fix before the answer can be accepted (beyond the schema's checks)."""
     values = answer.model_dump()
     found = []
@@ -93,23 +93,24 @@ def problems_with(answer: RunInput, reply_limit: int) -> list[str]:
             found.append("Teks jawaban kosong.")
         if _PLACEHOLDER.search(text):
             found.append("Teks jawaban masih memuat bagian [ ... ] dari templat yang belum diganti.")
-        if len(text) > reply_limit:
-            found.append(f"Teks jawaban {len(text)} karakter, melebihi batas kanal {reply_limit} karakter.")
+        if measure(text) > reply_limit:
+            found.append(f"Teks jawaban {measure(text)} karakter, melebihi batas kanal {reply_limit} karakter.")
     return found
 
 
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
-                    reply_limit: int) -> dict:
+                    channel_kind: str) -> dict:
     """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
 
     Each attempt has its own key, so a replayed run gets every earlier answer back in order
     and waits only where no answer has come yet.
     """
+    connector = CONNECTORS[channel_kind]
     banner = ""
     for attempt in itertools.count(1):
         shown = prefilled(form, banner + description, **defaults)
         answer = suspend_flow_run(wait_for_input=shown, key=f"{key}-{attempt}", timeout=None)
-        found = problems_with(answer, reply_limit)
+        found = problems_with(answer, connector.reply_limit, connector.reply_length)
         if not found:
             return answer.model_dump()
         defaults = {name: getattr(answer, name) for name in defaults}
@@ -125,7 +126,7 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             case.move_to(CaseStatus.AWAITING_CORRECTION)
         events.start_once(session, stage, comment_id=comment_id)
         reply = case.current_reply.text
-        limit = CONNECTORS[case.channel.kind].reply_limit
+        connector = CONNECTORS[case.channel.kind]
         waited = utcnow() - case.found_at
         description = render(
             f"forms/{stage}.md.j2",
@@ -134,8 +135,8 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             category=CATEGORY_LABELS.get(case.category, case.category),
             policy_hint=may_touch_internal_policy(case.text),
             reply=reply,
-            reply_length=len(reply),
-            reply_limit=limit,
+            reply_length=connector.reply_length(reply),
+            reply_limit=connector.reply_limit,
             decisions=case.decisions,
             waited_minutes=int(waited / timedelta(minutes=1)),
             sop_minutes=SOP_TOTAL_MINUTES,
@@ -145,21 +146,21 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             defaults = {"action": default_action, "reply_text": reply, "note": "", "approver_name": ""}
         else:
             defaults = {"action": "kirim", "decision": "", "reply_text": reply, "decider_name": ""}
-        return {"description": description, "defaults": defaults, "reply_limit": limit}
+        return {"description": description, "defaults": defaults, "channel_kind": case.channel.kind}
 
 
 def ask_for_correction(comment_id: int) -> dict:
     """Wait for the Kepala Bagian Umum's correction (approve, escalate or close)."""
     form = prepare_form(comment_id, "correction")
     return wait_for_person(CorrectionForm, key="koreksi", description=form["description"],
-                           defaults=form["defaults"], reply_limit=form["reply_limit"])
+                           defaults=form["defaults"], channel_kind=form["channel_kind"])
 
 
 def ask_for_decision(comment_id: int) -> dict:
     """Wait for the Kepala Balai's decision on an escalated case."""
     form = prepare_form(comment_id, "decision")
     return wait_for_person(DecisionForm, key="keputusan", description=form["description"],
-                           defaults=form["defaults"], reply_limit=form["reply_limit"])
+                           defaults=form["defaults"], channel_kind=form["channel_kind"])
 
 
 @task(task_run_name="catat-koreksi-{comment_id}")

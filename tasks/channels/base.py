@@ -88,7 +88,12 @@ class Unavailable(ChannelError):
 
 class ChannelClient(Protocol):
     kind: str
-    reply_limit: int  # characters the platform accepts in one reply
+    reply_limit: int  # the most the platform accepts in one reply, measured by reply_length
+
+    @staticmethod
+    def reply_length(text: str) -> int:
+        """The reply's length as the platform counts it (bytes, weighted characters, ...)."""
+        ...
 
     def list_new_comments(self, cursor: dict | None) -> Listing: ...
 

@@ -33,7 +33,11 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 class WordPressClient:
     kind = "wordpress"
-    reply_limit = 65_525
+    reply_limit = 65_525  # bytes of the stored (escaped) content: WordPress counts UTF-8 bytes
+
+    @staticmethod
+    def reply_length(text: str) -> int:
+        return len(html.escape(text, quote=False).encode("utf-8"))
 
     def __init__(self, config: ChannelConfig, password: str, *, lookback_days: int = 30, timeout: float = 20.0):
         self.config = config
@@ -56,7 +60,7 @@ class WordPressClient:
             since = datetime.now(timezone.utc).replace(tzinfo=None) - self.lookback
         params = {"after": since.strftime(LOCAL_FORMAT), "order": "asc", "orderby": "date_gmt",
                   "per_page": PAGE_SIZE}
-        comments, problems = [], []
+        comments, problems, answered_by_us = [], [], set()
         newest_local = cursor.get("after_local") if cursor else None
         for item in self._pages("comments", params):
             try:
@@ -65,9 +69,12 @@ class WordPressClient:
                 problems.append(f"komentar website tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
                 continue
             newest_local = max(newest_local or "", item["date"])
-            if item.get("author") == me:
-                continue  # our own replies are never new comments
+            if item.get("author") == me:  # our own replies are never new comments ...
+                answered_by_us.add(comment.ref.parent_external_id)
+                continue
             comments.append(comment)
+        # ... and a comment the office already answered by hand needs no new case.
+        comments = [c for c in comments if c.ref.external_id not in answered_by_us]
         return Listing(comments=comments, cursor={"after_local": newest_local} if newest_local else {},
                        problems=problems)
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from db.models import CaseStatus, Comment, Publication
 from db.session import session_scope
-from tests.conftest import wait_until
+from tests.harness import wait_until
 
 OFFICIAL_USER_ID = 2
 HOSTILE_AUTHOR = '<img src=x onerror=alert(1)> Pengunjung "Uji" [link](javascript:alert(2))'
@@ -67,7 +67,7 @@ def run_check():
 
 
 def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, wordpress, tanggap_env):
-    from simulator.seed import SEED_VISITOR_COMMENTS
+    from simulator.seed import SEED_AWAITING_ANSWER
 
     site = wordpress.site
     post_id = site.comments[0]["post"]
@@ -76,7 +76,7 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
 
     run_check()
     found = cases()
-    assert len(found) == SEED_VISITOR_COMMENTS + 1
+    assert len(found) == SEED_AWAITING_ANSWER + 1
     assert all(c.author_external_id != str(OFFICIAL_USER_ID) for c in found.values())
     for case in found.values():
         wait_suspended(case.respond_flow_run_id, "koreksi-1")
@@ -124,11 +124,11 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     # Exactly one official reply under each answered comment, none under the closed one.
     replies = {c.id: our_replies_under(site, c.external_id) for c in (answered, escalated, closed, hostile)}
     assert [len(replies[c.id]) for c in (answered, escalated, closed, hostile)] == [1, 1, 0, 1]
-    assert replies[answered.id][0]["content_raw"] == edited
-    assert "Perbaikan AC asrama" in replies[escalated.id][0]["content_raw"]
+    assert replies[answered.id][0]["content"] == edited
+    assert "Perbaikan AC asrama" in replies[escalated.id][0]["content"]
     # Plain text: what the approver typed shows as text, never as markup.
     hostile_reply = replies[hostile.id][0]
-    assert "<b>" not in hostile_reply["content_raw"] and "&lt;b&gt;" in hostile_reply["content_raw"]
+    assert "<b>" not in hostile_reply["content"] and "&lt;b&gt;" in hostile_reply["content"]
 
     with session_scope() as session:
         for case in (answered, escalated, closed, hostile):
@@ -172,7 +172,7 @@ def test_a_resumed_run_whose_reply_already_landed_does_not_post_again(served, wo
     record_correction.fn(case.id, answer)
     with session_scope() as session:
         record = load_case(session, case.id)
-        session.add(Publication(comment=record, text=answer["reply_text"], attempts=1))
+        record.publication = Publication(text=answer["reply_text"], attempts=1)
         config, ref = channel_config(record.channel), ref_of(record)
     connect(config).reply(ref, answer["reply_text"])
     posts_before = site.request_count("POST")

@@ -1,0 +1,109 @@
+"""Starting the real parts as processes: shared by the test fixtures and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's demo application password
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.5, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def write_channels_file(path: Path, wordpress_url: str) -> Path:
+    path.write_text(
+        f"""
+[[channel]]
+key = "website"
+kind = "wordpress"
+name = "Website BBPP Ketindan"
+base_url = "{wordpress_url}"
+account = "humas-bbpp"
+secret = "wordpress-app-password"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def tanggap_environment(folder: Path, wordpress_url: str) -> dict:
+    """TANGGAP_* settings for one isolated installation in `folder`."""
+    return {
+        "TANGGAP_DATA_DIR": str(folder / "var"),
+        "TANGGAP_DATABASE_URL": f"sqlite:///{folder / 'tanggap.db'}",
+        "TANGGAP_CHANNELS_FILE": str(write_channels_file(folder / "channels.toml", wordpress_url)),
+        "TANGGAP_SECRET_WORDPRESS_APP_PASSWORD": WORDPRESS_PASSWORD,
+        "TANGGAP_CHECK_INTERVAL_MINUTES": "0",  # checks are started by the test
+    }
+
+
+def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on SQLite in `home`, on a free loopback port; returns (process, API URL)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url}
+    log = open(home / "server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+
+    def healthy():
+        if process.poll() is not None:
+            raise RuntimeError(f"prefect server exited:\n{(home / 'server.log').read_text()[-3000:]}")
+        try:
+            return requests.get(f"{url}/health", timeout=2).ok
+        except requests.RequestException:
+            return False
+
+    wait_until(healthy, timeout=180, what="the Prefect server")
+    return process, url
+
+
+def start_serve(env: dict, log_path: Path) -> subprocess.Popen:
+    """`python -m flows.serve` as the embedded default runs it; returns once both deployments exist."""
+    from prefect import get_client
+
+    process = subprocess.Popen([sys.executable, "-m", "flows.serve"], cwd=REPO_ROOT,
+                               env={**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "1", **env},
+                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+
+    def deployments_ready():
+        if process.poll() is not None:
+            raise RuntimeError(f"serve exited early:\n{log_path.read_text()[-3000:]}")
+        with get_client(sync_client=True) as client:
+            return {"periodic", "per-comment"} <= {d.name for d in client.read_deployments()}
+
+    wait_until(deployments_ready, timeout=120, what="the served deployments")
+    time.sleep(2)  # the runner's first look at its queue
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
