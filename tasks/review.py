@@ -44,6 +44,7 @@ class CorrectionForm(RunInput):
     reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
     note: str = Field("", title="Catatan koreksi", description="Alasan perubahan, eskalasi atau penutupan.")
     approver_name: str = Field(
+        min_length=1,
         title="Nama Kepala Bagian Umum",
         description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
     )
@@ -55,9 +56,10 @@ class DecisionForm(RunInput):
     action: Literal["kirim", "tutup"] = Field(
         title="Keputusan", description="kirim = jawaban akhir di bawah dikirim; tutup = tidak dijawab."
     )
-    decision: str = Field(title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
+    decision: str = Field(min_length=1, title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
     reply_text: str = Field(title="Jawaban akhir", description="Teks polos yang akan dikirim. Boleh diubah.")
     decider_name: str = Field(
+        min_length=1,
         title="Nama Kepala Balai",
         description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
     )
@@ -109,11 +111,17 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
     banner = ""
     for attempt in itertools.count(1):
         shown = prefilled(form, banner + description, **defaults)
-        answer = suspend_flow_run(wait_for_input=shown, key=f"{key}-{attempt}", timeout=None)
-        found = problems_with(answer, connector.reply_limit, connector.reply_length)
-        if not found:
-            return answer.model_dump()
-        defaults = {name: getattr(answer, name) for name in defaults}
+        try:
+            answer = suspend_flow_run(wait_for_input=shown, key=f"{key}-{attempt}", timeout=None)
+        except pydantic.ValidationError as exc:
+            # The server checked the answer against the form it showed; this model can still
+            # refuse it (e.g. the form changed with an upgrade while the case waited).
+            found = [f"{'.'.join(map(str, e['loc'])) or 'formulir'}: {e['msg']}" for e in exc.errors()]
+        else:
+            found = problems_with(answer, connector.reply_limit, connector.reply_length)
+            if not found:
+                return answer.model_dump()
+            defaults = {name: getattr(answer, name) for name in defaults}
         banner = "### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n---\n\n"
 
 
@@ -143,9 +151,10 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
         )
         if stage == "correction":
             default_action = "tutup" if case.category == "spam" else "setujui"
-            defaults = {"action": default_action, "reply_text": reply, "note": "", "approver_name": ""}
+            defaults = {"action": default_action, "reply_text": reply}
         else:
-            defaults = {"action": "kirim", "decision": "", "reply_text": reply, "decider_name": ""}
+            defaults = {"action": "kirim", "reply_text": reply}
+        # Names and the decision text get no default: the form shows them as required.
         return {"description": description, "defaults": defaults, "channel_kind": case.channel.kind}
 
 

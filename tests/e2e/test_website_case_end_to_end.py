@@ -104,6 +104,11 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     assert "🌾🙏🏽" in description and description.count("Kapan jadwal pelatihan berikutnya") == 580
     assert "65525 karakter" in description
 
+    # The server checks the form's schema: without the approver's name the run keeps waiting.
+    with pytest.raises(RuntimeError, match="(?i)reason|invalid|validat"):
+        resume_flow_run(closed.respond_flow_run_id, run_input={"action": "tutup", "reply_text": ""})
+    assert flow_run(closed.respond_flow_run_id).state.is_paused()
+
     edited = "Terima kasih. Pendaftaran dibuka 1 Desember 2026 melalui website resmi."
     resume_flow_run(answered.respond_flow_run_id, run_input={
         "action": "setujui", "reply_text": edited, "note": "tanggal ditambahkan",

@@ -2,13 +2,13 @@ from tasks.review import CorrectionForm, DecisionForm, prefilled, problems_with
 
 
 def test_prefilled_form_keeps_indonesian_titles_and_defaults():
-    shown = prefilled(CorrectionForm, "## Koreksi", action="setujui", reply_text="Terima kasih", note="",
-                      approver_name="")
+    shown = prefilled(CorrectionForm, "## Koreksi", action="setujui", reply_text="Terima kasih")
     schema = shown.model_json_schema()
     props = schema["properties"]
     assert props["reply_text"]["title"] == "Teks jawaban"
     assert props["reply_text"]["default"] == "Terima kasih"
     assert props["approver_name"]["title"] == "Nama Kepala Bagian Umum"
+    assert "approver_name" in schema["required"] and props["approver_name"]["minLength"] == 1
     assert set(props["action"]["enum"]) == {"setujui", "eskalasi", "tutup"}
     assert shown._description == "## Koreksi"
 
