@@ -69,14 +69,14 @@ def main() -> None:
     children: list[subprocess.Popen] = []
 
     def stop(*_):
+        # The flows first, the Prefect server last: the runner still talks to it while it stops.
         for child in reversed(children):
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)

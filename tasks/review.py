@@ -116,13 +116,18 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
         except pydantic.ValidationError as exc:
             # The server checked the answer against the form it showed; this model can still
             # refuse it (e.g. the form changed with an upgrade while the case waited).
-            found = [f"{'.'.join(map(str, e['loc'])) or 'formulir'}: {e['msg']}" for e in exc.errors()]
+            found = [f"{_field_title(form, e['loc'])}: isian tidak dapat diterima ({e['msg']})" for e in exc.errors()]
         else:
             found = problems_with(answer, connector.reply_limit, connector.reply_length)
             if not found:
                 return answer.model_dump()
             defaults = {name: getattr(answer, name) for name in defaults}
         banner = "### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n---\n\n"
+
+
+def _field_title(form: type[RunInput], location: tuple) -> str:
+    field = form.model_fields.get(str(location[0])) if location else None
+    return field.title if field and field.title else "Formulir"
 
 
 @task(task_run_name="siapkan-formulir-{stage}-{comment_id}")
