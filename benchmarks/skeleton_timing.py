@@ -57,7 +57,8 @@ def main() -> None:
     site = WordPressSite(timezone="Asia/Jakarta")
     site.add_user(user_id=2, username="humas-bbpp", name="Humas BBPP Ketindan",
                   app_password="abcd efgh ijkl mnop", can_moderate=True)
-    post = site.add_post(title="Pembukaan Pendaftaran Pelatihan", slug="pendaftaran")
+    post = site.add_post(title="Pembukaan Pendaftaran Pelatihan", slug="pendaftaran",
+                         content="Pendaftaran pelatihan angkatan baru dibuka.")
     start = datetime.now(timezone.utc) - timedelta(hours=1)
     for n in range(count):
         site.add_comment(post, author_name=f"Peserta {n + 1}", content=f"Kapan jadwal angkatan {n + 1} dibuka?",

@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfo
 
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
 FLOOD_SECONDS = 15
-FAULT_MODES = ("http500", "http429", "timeout", "garbage", "post_then_500", "post_then_timeout")
+# "rate_limit" is the platform's own rate-limit signal, the same mode name on every simulator.
+FAULT_MODES = ("http500", "http429", "rate_limit", "timeout", "garbage", "post_then_500", "post_then_timeout")
 _POST_ONLY_FAULTS = ("post_then_500", "post_then_timeout")
 
 
@@ -542,6 +543,7 @@ class WordPressSite:
             raise ValueError(f"status must be one of {sorted(_STATUS_LABELS)}")
         with self.lock:
             self._comments[comment_id]["status"] = status
+            self.save()
 
     @property
     def comments(self) -> list[dict]:
@@ -981,6 +983,21 @@ def get_comment(site: WordPressSite, req: ApiRequest, id: str) -> ApiResponse:
     return ApiResponse(200, comment_item(site, comment, context))
 
 
+def update_comment(site: WordPressSite, req: ApiRequest, id: str) -> ApiResponse:
+    """`POST comments/<id>`: moderators may change the status (e.g. "hold" hides it)."""
+    comment = _find_comment(site, int(id))
+    if not req.can_moderate:
+        raise ApiError("rest_cannot_edit", "Sorry, you are not allowed to edit this comment.",
+                       req.auth_error_status())
+    status = str(req.params.get("status", "")).lower()
+    if status:
+        status = {"approved": "approve", "1": "approve", "0": "hold", "unapproved": "hold"}.get(status, status)
+        if status not in _STATUS_LABELS:
+            raise ApiError("rest_comment_failed_edit", "Updating comment status failed.", 500)
+        site.set_comment_status(comment["id"], status)
+    return ApiResponse(200, comment_item(site, _find_comment(site, int(id)), "edit"))
+
+
 def _check_create_permissions(site: WordPressSite, req: ApiRequest, post_id: int | None) -> dict:
     """create_item_permissions_check, in WordPress's order; returns the target post."""
     params = req.params
@@ -1231,6 +1248,7 @@ _ROUTES: list[tuple[str, str, Callable[..., ApiResponse]]] = [
     ("GET", r"/wp/v2/comments", list_comments),
     ("POST", r"/wp/v2/comments", create_comment),
     ("GET", r"/wp/v2/comments/(?P<id>\d+)", get_comment),
+    ("POST", r"/wp/v2/comments/(?P<id>\d+)", update_comment),
     ("GET", r"/wp/v2/posts", list_posts),
     ("GET", r"/wp/v2/posts/(?P<id>\d+)", get_post),
     ("GET", r"/wp/v2/users/me", get_current_user),
@@ -1447,7 +1465,7 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         site.count_request(self.command)
         fault = site.take_fault(self.command)
-        if fault == "http429":
+        if fault in ("http429", "rate_limit"):
             return self._send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
         if fault == "http500":
             return self._send_api(ApiResponse(500, _internal_error()), plain_permalinks)

@@ -42,7 +42,7 @@ def publish_reply(comment_id: int) -> str | None:
     try:
         # Look before posting: after a crash or an unanswered POST, or when someone answered by
         # hand meanwhile, our reply is already there.
-        existing = client.find_our_reply(ref)
+        existing = client.find_our_reply(ref, text)
         reply = existing or client.reply(ref, text)
     except ChannelError as exc:
         _note_failure(comment_id, "publish", exc)
@@ -70,9 +70,10 @@ def confirm_reply(comment_id: int) -> None:
         if case.status != CaseStatus.PUBLISHED:
             return
         events.start_once(session, "confirm", comment_id=comment_id)
-        config, ref, expected = channel_config(case.channel), ref_of(case), case.publication.external_reply_id
+        config, ref = channel_config(case.channel), ref_of(case)
+        expected, text = case.publication.external_reply_id, case.publication.text
     try:
-        seen = connect(config).find_our_reply(ref)
+        seen = connect(config).find_our_reply(ref, text)
         if seen is None or seen.external_id != expected:
             raise NotYetVisible(f"balasan {expected} belum tampil di bawah komentar {ref.external_id}")
     except ChannelError as exc:

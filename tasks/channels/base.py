@@ -86,7 +86,23 @@ class Unavailable(ChannelError):
     transient = True
 
 
+class QuotaLedger(Protocol):
+    """Shared, persistent accounting of a channel's daily API quota (YouTube: 10,000 units a day)."""
+
+    def spend(self, units: int, *, purpose: str) -> None:
+        """Book `units` before a call; raises RateLimited when the day's budget for `purpose` is used up.
+
+        `purpose` is "read" (polling) or "write" (replies): polling may only use part of the
+        day's quota, so replies always have units left.
+        """
+        ...
+
+
 class ChannelClient(Protocol):
+    """One connector per platform. Constructed as
+    `Client(config, secret, *, lookback_days=30, timeout=20.0, ledger=None)`.
+    """
+
     kind: str
     reply_limit: int  # the most the platform accepts in one reply, measured by reply_length
 
@@ -99,6 +115,14 @@ class ChannelClient(Protocol):
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply: ...
 
-    def find_our_reply(self, to: CommentRef) -> PublishedReply | None:
-        """Our visible reply under `to`, if there is one (for retries and confirmation)."""
+    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
+        """Our visible reply to `to`, if there is one (before posting, on retries, to confirm).
+
+        Where the platform files a reply to a reply under the top-level comment (Facebook,
+        Instagram, YouTube), `text` tells our answer to this comment from our other ones there.
+        """
+        ...
+
+    def hide(self, to: CommentRef) -> None:
+        """Hide the comment from the public (spam, abuse); the platform keeps it."""
         ...

@@ -39,7 +39,8 @@ class WordPressClient:
     def reply_length(text: str) -> int:
         return len(html.escape(text, quote=False).encode("utf-8"))
 
-    def __init__(self, config: ChannelConfig, password: str, *, lookback_days: int = 30, timeout: float = 20.0):
+    def __init__(self, config: ChannelConfig, password: str, *, lookback_days: int = 30, timeout: float = 20.0,
+                 ledger=None):  # WordPress has no quota: the ledger is not used
         self.config = config
         self.base_url = config.base_url.rstrip("/")
         # Sites without pretty permalinks only answer on /?rest_route=/wp/v2/...
@@ -91,12 +92,17 @@ class WordPressClient:
             return found
         return PublishedReply(external_id=str(item["id"]), link=item.get("link"))
 
-    def find_our_reply(self, to: CommentRef) -> PublishedReply | None:
+    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
+        # WordPress threads replies exactly, so the parent alone identifies our answer.
         params = {"post": to.thread_id, "parent": to.external_id, "author": self.my_user_id(), "per_page": PAGE_SIZE}
         for item in self._pages("comments", params):
             if item.get("author") == self.my_user_id():
                 return PublishedReply(external_id=str(item["id"]), link=item.get("link"))
         return None
+
+    def hide(self, to: CommentRef) -> None:
+        """Put the comment back in moderation ("hold"): gone from the page, kept on the site."""
+        self._request("POST", f"comments/{int(to.external_id)}", json={"status": "hold"})
 
     def my_user_id(self) -> int:
         if self._me is None:

@@ -100,3 +100,13 @@ def test_platform_faults_are_transient_errors(wordpress, mode):
         client.list_new_comments(None)
     assert error.value.transient
     assert len(client.list_new_comments(None).comments) > 0  # the next try goes through
+
+
+def test_hiding_a_comment_takes_it_off_the_public_listing(wordpress):
+    client = client_for(wordpress)
+    target = client.list_new_comments(None).comments[0]
+    client.hide(target.ref)
+    again = client.list_new_comments(None)
+    assert target.ref.external_id not in {c.ref.external_id for c in again.comments}
+    stored = next(c for c in wordpress.site.comments if str(c["id"]) == target.ref.external_id)
+    assert stored["status"] == "hold"

@@ -1,0 +1,216 @@
+"""Pieces every platform simulator shares: fault injection, request counting, a loopback
+HTTP server in a thread, a JSON state file, and the Indonesian date shown on public pages.
+
+The WordPress simulator predates this module and keeps its own copies; new simulators use it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
+# The same mode names on every simulator; "rate_limit" is the platform's own throttling signal.
+COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500")
+
+
+def tanggal(moment: datetime) -> str:
+    local = moment.astimezone(WIB)
+    return f"{local.day} {MONTHS_ID[local.month - 1]} {local.year} pukul {local:%H.%M} WIB"
+
+
+@dataclass
+class _Fault:
+    mode: str
+    remaining: int
+    methods: tuple[str, ...]
+
+
+class Faults:
+    """Faults armed by tests: each applies to the next `times` matching API requests."""
+
+    def __init__(self, modes: tuple[str, ...] = COMMON_FAULT_MODES, post_only: tuple[str, ...] = ("post_then_500",)):
+        self.modes, self.post_only = modes, post_only
+        self._armed: list[_Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, mode: str, times: int = 1, methods=("GET", "POST", "PUT", "DELETE")) -> None:
+        if mode not in self.modes:
+            raise ValueError(f"unknown fault mode {mode!r}; expected one of {self.modes}")
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._armed.append(_Fault(mode, times, tuple(m.upper() for m in methods)))
+
+    def take(self, method: str) -> str | None:
+        with self._lock:
+            for fault in self._armed:
+                if method not in fault.methods or (fault.mode in self.post_only and method != "POST"):
+                    continue
+                fault.remaining -= 1
+                if fault.remaining == 0:
+                    self._armed.remove(fault)
+                return fault.mode
+            return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._armed.clear()
+
+
+class SiteBase:
+    """State shared by every simulated platform: a lock, faults, request counts, a state file."""
+
+    def __init__(self, fault_modes: tuple[str, ...] = COMMON_FAULT_MODES) -> None:
+        self.lock = threading.RLock()
+        self.faults = Faults(fault_modes)
+        self.timeout_seconds = 5.0
+        self.state_file: Path | None = None
+        self.base_url = "http://127.0.0.1"  # set when the server starts
+        self._requests: dict[str, int] = {}
+
+    # Tests arm faults through the site, like `site.fault("rate_limit")`.
+    def fault(self, mode: str, times: int = 1, methods=("GET", "POST", "PUT", "DELETE")) -> None:
+        self.faults.add(mode, times, methods)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def count_request(self, method: str) -> None:
+        with self.lock:
+            self._requests[method] = self._requests.get(method, 0) + 1
+
+    def request_count(self, method: str) -> int:
+        with self.lock:
+            return self._requests.get(method, 0)
+
+    # Persistence: subclasses turn their state into JSON and back.
+    def to_state(self) -> dict:
+        raise NotImplementedError
+
+    def from_state(self, state: dict) -> None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if self.state_file is None:
+            return
+        with self.lock:
+            temporary = self.state_file.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self.to_state(), ensure_ascii=False, indent=1, default=str),
+                                 encoding="utf-8")
+            temporary.replace(self.state_file)
+
+    def load(self, path: Path) -> bool:
+        """Restore a saved state; False when there is none yet. Later changes are saved there."""
+        self.state_file = path
+        if not path.exists():
+            return False
+        with self.lock:
+            self.from_state(json.loads(path.read_text(encoding="utf-8")))
+        return True
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """Request helpers for a simulator's handler; `self.server.site` is the SiteBase."""
+
+    server: "LoopbackServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.server.quiet:
+            super().log_message(format, *args)
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def split_url(self) -> tuple[str, dict[str, str]]:
+        url = urlsplit(self.path)
+        return url.path, dict(parse_qsl(url.query, keep_blank_values=True))
+
+    def body_params(self, body: bytes) -> dict:
+        """JSON or form-encoded body as a dict (empty when there is none)."""
+        if not body:
+            return {}
+        if (self.headers.get("Content-Type") or "").startswith("application/json"):
+            try:
+                value = json.loads(body)
+            except ValueError:
+                return {}
+            return value if isinstance(value, dict) else {}
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+    def send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = ()) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_json(self, status: int, payload: Any, headers: list[tuple[str, str]] = (), *, garbage: bool = False):
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if garbage:  # what a broken proxy or a PHP notice does to a JSON answer
+            body = b"<html><body>502 upstream hiccup</body></html>" + body[: len(body) // 2]
+        self.send(status, body, "application/json; charset=UTF-8", headers)
+
+    def send_html(self, status: int, page: str) -> None:
+        self.send(status, page.encode("utf-8"), "text/html; charset=UTF-8")
+
+    def wait_for_timeout_fault(self) -> None:
+        """Stall like a hung upstream, but let the server stop promptly."""
+        self.server.stopping.wait(self.server.site.timeout_seconds)
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[JsonHandler], site: SiteBase, quiet: bool):
+        super().__init__(address, handler)
+        self.site, self.quiet = site, quiet
+        self.stopping = threading.Event()
+
+
+class SimulatorBase:
+    """Serves one site on 127.0.0.1 in a daemon thread: `Simulator(site).start()`, `.stop()`."""
+
+    handler: type[JsonHandler]
+
+    def __init__(self, site: SiteBase, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> None:
+        self.site = site
+        self._server = LoopbackServer((host, port), self.handler, site, quiet)
+        host_name, real_port = self._server.server_address[:2]
+        self.base_url = f"http://{host_name}:{real_port}"
+        site.base_url = self.base_url
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "SimulatorBase":
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name=f"{type(self).__name__}-{self.base_url}")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "SimulatorBase":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+Route = tuple[str, str, Callable[..., Any]]  # (method, regex over the path, handler)
