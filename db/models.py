@@ -92,6 +92,9 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Where the last check stopped, in the platform's own terms (a date, an id, a token).
     cursor: Mapped[dict | None] = mapped_column(JSON, default=None)
+    # The platform asked us to stay away until then (rate limit, exhausted quota).
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -136,6 +139,8 @@ class Comment(Base):
     )
     respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set when the last error may pass (rate limit, outage): from then on a new run may try again.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship()
     versions: Mapped[list[ReplyVersion]] = relationship(order_by="ReplyVersion.id", back_populates="comment")
@@ -230,6 +235,19 @@ class ArchiveRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     comment: Mapped[Comment] = relationship(back_populates="archives")
+
+
+class QuotaUsage(Base):
+    """Units of a channel's daily API quota spent, per quota day and purpose (read / write)."""
+
+    __tablename__ = "quota_usage"
+    __table_args__ = (UniqueConstraint("channel_id", "day", "purpose", name="uq_quota_usage_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    day: Mapped[str] = mapped_column(String(10))  # the platform's quota day, e.g. Pacific date for YouTube
+    purpose: Mapped[str] = mapped_column(String(8))
+    units: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Event(Base):

@@ -9,9 +9,9 @@ from tasks.inventory import (
     open_check_run,
     publish_inventory,
     record_channel_failure,
-    start_respond_runs,
     store_comments,
 )
+from tasks.respond_runs import restart_stalled_cases, start_respond_runs
 
 
 @flow(name="check-comments", flow_run_name="periksa-komentar")
@@ -23,8 +23,9 @@ def check_comments() -> dict:
         if fetched.is_completed():
             store_comments(check_run_id, channel, fetched.result())
         else:  # one channel down never stops the others
-            record_channel_failure(check_run_id, channel, str(fetched.message or fetched.type))
+            record_channel_failure(check_run_id, channel, str(fetched.result(raise_on_failure=False)))
     summary = close_check_run(check_run_id)
     publish_inventory(check_run_id)
     summary["respond_runs"] = start_respond_runs()
+    summary["restarted_runs"] = restart_stalled_cases()  # nothing waits forever on a passing error
     return summary

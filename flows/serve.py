@@ -11,6 +11,7 @@ from db.session import migrate
 from flows.check_comments import check_comments
 from flows.respond import respond
 from tanggap.settings import Settings, get_settings
+from tasks.channel_access import ensure_concurrency_limits
 
 
 def deployments(settings: Settings) -> list:
@@ -31,6 +32,7 @@ def deployments(settings: Settings) -> list:
 def main() -> None:
     settings = get_settings()
     migrate()
+    ensure_concurrency_limits(settings.channels())
     serve(*deployments(settings), limit=settings.serve_limit)
 
 

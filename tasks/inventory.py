@@ -5,16 +5,15 @@ from __future__ import annotations
 from prefect import task
 from prefect.artifacts import create_table_artifact
 from prefect.context import FlowRunContext
-from prefect.deployments import run_deployment
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Channel, CheckRun, Comment, CaseStatus, Publication, utcnow
+from db.models import Channel, CheckRun, Comment, Publication, utcnow
 from db.session import session_scope
 from tanggap.settings import ChannelConfig, get_settings
 
 from . import events
-from .channels import connect
+from .channel_access import channel_client
 from .channels.base import Listing
 from .channels.text import excerpt
 from .rendering import waktu
@@ -48,7 +47,8 @@ def fetch_new_comments(config: ChannelConfig) -> Listing:
     """Ask one channel for comments since its stored cursor."""
     with session_scope() as session:
         cursor = session.scalar(select(Channel.cursor).where(Channel.key == config.key))
-    return connect(config).list_new_comments(cursor)
+    with channel_client(config) as client:
+        return client.list_new_comments(cursor)
 
 
 @task(task_run_name="simpan-komentar-{config.key}")
@@ -141,29 +141,3 @@ def publish_inventory(check_run_id: int) -> None:
             + (f"\n\n**Kanal bermasalah:** {failures}" if failures else "")
         )
     create_table_artifact(key=INVENTORY_ARTIFACT_KEY, table=rows, description=description)
-
-
-@task(task_run_name="mulai-tanggapan")
-def start_respond_runs() -> list[str]:
-    """One `respond` run per new case; also picks up cases a crashed check left without one."""
-    settings = get_settings()
-    with session_scope() as session:
-        waiting = session.execute(
-            select(Comment.id, Channel.key, Comment.external_id, Comment.found_at).join(Channel)
-            .where(Comment.status == CaseStatus.NEW, Comment.respond_flow_run_id.is_(None))
-            .order_by(Comment.id)
-        ).all()
-    started = []
-    for comment_id, channel_key, external_id, found_at in waiting:
-        flow_run = run_deployment(
-            name=settings.respond_deployment,
-            parameters={"comment_id": comment_id},
-            timeout=0,
-            as_subflow=False,
-            # Unique per case, so a retried check never starts a second run for it.
-            idempotency_key=f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}",
-        )
-        with session_scope() as session:
-            session.get(Comment, comment_id).respond_flow_run_id = str(flow_run.id)
-        started.append(str(flow_run.id))
-    return started

@@ -6,6 +6,8 @@ attempt after the first looks for our reply before posting again.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prefect import task
 
 from db.models import CaseStatus, Publication, utcnow
@@ -13,7 +15,7 @@ from db.session import session_scope
 
 from . import events
 from .cases import channel_config, load_case, ref_of
-from .channels import connect
+from .channel_access import channel_client
 from .channels.base import ChannelError, Unavailable
 from .retrying import is_transient_failure
 
@@ -38,12 +40,12 @@ def publish_reply(comment_id: int) -> str | None:
         publication.attempts += 1  # the intent is committed before anything is sent
         config, ref, text = channel_config(case.channel), ref_of(case), publication.text
 
-    client = connect(config)
     try:
-        # Look before posting: after a crash or an unanswered POST, or when someone answered by
-        # hand meanwhile, our reply is already there.
-        existing = client.find_our_reply(ref, text)
-        reply = existing or client.reply(ref, text)
+        with channel_client(config) as client:
+            # Look before posting: after a crash or an unanswered POST, or when someone answered
+            # by hand meanwhile, our reply is already there.
+            existing = client.find_our_reply(ref, text)
+            reply = existing or client.reply(ref, text)
     except ChannelError as exc:
         _note_failure(comment_id, "publish", exc)
         raise
@@ -53,7 +55,7 @@ def publish_reply(comment_id: int) -> str | None:
         case.publication.external_reply_id = reply.external_id
         case.publication.reply_link = reply.link
         case.publication.published_at = utcnow()
-        case.publication.last_error = case.last_error = None
+        case.publication.last_error = case.last_error = case.retry_at = None
         case.move_to(CaseStatus.PUBLISHED)
         events.record(session, "publish", "end", comment_id=comment_id,
                       detail=f"id balasan {reply.external_id}, percobaan ke-{earlier_attempts + 1}"
@@ -73,7 +75,8 @@ def confirm_reply(comment_id: int) -> None:
         config, ref = channel_config(case.channel), ref_of(case)
         expected, text = case.publication.external_reply_id, case.publication.text
     try:
-        seen = connect(config).find_our_reply(ref, text)
+        with channel_client(config) as client:
+            seen = client.find_our_reply(ref, text)
         if seen is None or seen.external_id != expected:
             raise NotYetVisible(f"balasan {expected} belum tampil di bawah komentar {ref.external_id}")
     except ChannelError as exc:
@@ -92,6 +95,8 @@ def _note_failure(comment_id: int, step: str, exc: ChannelError) -> None:
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
         case.last_error = str(exc)
+        # A passing failure may be tried again by a later run (see restart_stalled_cases).
+        case.retry_at = utcnow() + timedelta(seconds=exc.retry_after or 600) if exc.transient else None
         if case.publication is not None:
             case.publication.last_error = str(exc)
         events.record(session, step, "error", comment_id=comment_id, detail=str(exc)[:2000])

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from tanggap.settings import ChannelConfig, get_settings
 
-from .base import ChannelClient
+from .base import ChannelClient, QuotaLedger
 from .secrets import load_secret
 from .wordpress import WordPressClient
 
 CONNECTORS = {"wordpress": WordPressClient}
 
 
-def connect(config: ChannelConfig) -> ChannelClient:
-    """A client for one configured channel, with its secret loaded."""
+def connect(config: ChannelConfig, *, ledger: QuotaLedger | None = None) -> ChannelClient:
+    """A client for one configured channel, with its secret loaded (tasks use channel_access)."""
     try:
         connector = CONNECTORS[config.kind]
     except KeyError:
         raise ValueError(f"channel {config.key}: unknown kind {config.kind!r}") from None
-    return connector(config, load_secret(config.secret), lookback_days=get_settings().initial_lookback_days)
+    return connector(config, load_secret(config.secret), lookback_days=get_settings().initial_lookback_days,
+                     ledger=ledger)

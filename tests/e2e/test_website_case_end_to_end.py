@@ -204,3 +204,40 @@ def test_a_resumed_run_whose_reply_already_landed_does_not_post_again(served, wo
         assert record.status == CaseStatus.ARCHIVED
         assert record.publication.attempts == 2
         assert record.publication.external_reply_id == str(our_replies_under(site, case.external_id)[0]["id"])
+
+
+def test_a_case_whose_channel_asked_us_to_wait_is_sent_by_a_later_run(served, wordpress, tanggap_env):
+    """The platform said "come back in 20 s": the run gives up at once, a later check restarts it."""
+    from datetime import timedelta
+
+    from db.models import Channel, utcnow
+
+    run_check()
+    case = next(c for c in cases().values() if c.category == "pertanyaan")
+    wait_suspended(case.respond_flow_run_id, "koreksi-1")
+    with session_scope() as session:
+        channel = session.scalar(select(Channel))
+        channel.blocked_until = utcnow() + timedelta(seconds=20)
+        channel.blocked_reason = "HTTP 429 dari proxy situs (uji)"
+    posts_before = wordpress.site.request_count("POST")
+
+    resume_flow_run(case.respond_flow_run_id, run_input={
+        "action": "setujui", "reply_text": "Jadwal diumumkan pekan depan.", "note": "",
+        "approver_name": "Kepala Bagian Umum (uji)"})
+    state = wait_final(case.respond_flow_run_id)
+    assert state.is_failed()
+    with session_scope() as session:
+        stalled = session.get(Comment, case.id)
+        assert stalled.status == CaseStatus.APPROVED and stalled.retry_at is not None
+        assert "dibatasi" in stalled.last_error
+    assert wordpress.site.request_count("POST") == posts_before  # the platform was left alone
+
+    wait_until(lambda: utcnow() > stalled.retry_at, timeout=60, what="the retry time")
+    run_check()
+    with session_scope() as session:
+        new_run = session.get(Comment, case.id).respond_flow_run_id
+    assert new_run != case.respond_flow_run_id
+    assert wait_final(new_run).is_completed()
+    with session_scope() as session:
+        assert session.get(Comment, case.id).status == CaseStatus.ARCHIVED
+    assert len(our_replies_under(wordpress.site, case.external_id)) == 1

@@ -64,3 +64,14 @@ def test_the_event_log_refuses_changes(database_url):
         event.detail = "rewritten"
         with pytest.raises(ValueError, match="append-only"):
             session.flush()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
+    migrate(database_url)
+    with get_engine(database_url).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
