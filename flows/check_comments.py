@@ -11,6 +11,7 @@ from tasks.inventory import (
     record_channel_failure,
     store_comments,
 )
+from tasks.approval_queue import publish_approval_queue
 from tasks.respond_runs import restart_stalled_cases, start_respond_runs
 
 
@@ -28,4 +29,5 @@ def check_comments() -> dict:
     publish_inventory(check_run_id)
     summary["respond_runs"] = start_respond_runs()
     summary["restarted_runs"] = restart_stalled_cases()  # nothing waits forever on a passing error
+    publish_approval_queue()
     return summary

@@ -53,6 +53,7 @@ def set_demo_environment(data_dir: Path) -> None:
         "PREFECT_HOME": str(data_dir / "prefect"),
         "PREFECT_API_URL": api,
         "PREFECT_UI_API_URL": api,
+        "PREFECT_UI_URL": f"http://127.0.0.1:{PREFECT_PORT}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",  # resumed runs restart within seconds
     })

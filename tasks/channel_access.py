@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from prefect.context import FlowRunContext, TaskRunContext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +22,7 @@ from db.session import session_scope
 from tanggap.settings import ChannelConfig
 
 from .channels import connect
+from .events import in_prefect_run
 from .channels.base import ChannelClient, RateLimited
 from .rendering import waktu
 
@@ -125,7 +125,7 @@ def _block(config: ChannelConfig, exc: RateLimited) -> None:
 
 def _concurrency_slot(config: ChannelConfig):
     # Only inside Prefect runs: plain calls (tests, scripts) have no API to hold slots with.
-    if FlowRunContext.get() is None and TaskRunContext.get() is None:
+    if not in_prefect_run():
         return nullcontext()
     from prefect.concurrency.sync import concurrency
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import logging
 
-from prefect.context import FlowRunContext
+from prefect.context import FlowRunContext, TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 from sqlalchemy import select
@@ -24,6 +24,11 @@ SOP_STEPS = {
     "confirm": (5, "Konfirmasi jawaban diterima", 5),
     "archive": (None, "Pengarsipan softfile & hardfile", None),
 }
+
+
+def in_prefect_run() -> bool:
+    """True inside a flow or task run; plain calls (tests, scripts) have no API to report to."""
+    return FlowRunContext.get() is not None or TaskRunContext.get() is not None
 
 
 def operations_log() -> logging.Logger | logging.LoggerAdapter:

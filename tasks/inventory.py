@@ -141,3 +141,4 @@ def publish_inventory(check_run_id: int) -> None:
             + (f"\n\n**Kanal bermasalah:** {failures}" if failures else "")
         )
     create_table_artifact(key=INVENTORY_ARTIFACT_KEY, table=rows, description=description)
+

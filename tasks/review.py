@@ -22,6 +22,7 @@ from db.models import CaseStatus, Decision, utcnow
 from db.session import session_scope
 
 from . import events
+from .approval_queue import refresh_approval_queue
 from .cases import load_case
 from .channels import CONNECTORS
 from .rendering import render
@@ -160,7 +161,9 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
         else:
             defaults = {"action": "kirim", "reply_text": reply}
         # Names and the decision text get no default: the form shows them as required.
-        return {"description": description, "defaults": defaults, "channel_kind": case.channel.kind}
+        form = {"description": description, "defaults": defaults, "channel_kind": case.channel.kind}
+    refresh_approval_queue()
+    return form
 
 
 def ask_for_correction(comment_id: int) -> dict:
@@ -191,6 +194,7 @@ def record_correction(comment_id: int, answer: dict) -> None:
         case.move_to({"setujui": CaseStatus.APPROVED, "eskalasi": CaseStatus.AWAITING_DECISION,
                       "tutup": CaseStatus.CLOSED}[answer["action"]])
         events.record(session, "correction", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+    refresh_approval_queue()
 
 
 @task(task_run_name="catat-keputusan-{comment_id}")
@@ -206,6 +210,7 @@ def record_decision(comment_id: int, answer: dict) -> None:
             _keep_if_changed(case, "decision", answer["reply_text"], name, HEAD_OF_CENTRE)
         case.move_to(CaseStatus.APPROVED if answer["action"] == "kirim" else CaseStatus.CLOSED)
         events.record(session, "decision", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+    refresh_approval_queue()
 
 
 def _keep_if_changed(case, kind: str, text: str, name: str, role: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from prefect import get_client
+from prefect.artifacts import Artifact
 from prefect.deployments import run_deployment
 from prefect.flow_runs import resume_flow_run
 from pypdf import PdfReader
@@ -90,7 +91,13 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     assert all(c.author_external_id != str(OFFICIAL_USER_ID) for c in found.values())
     for case in found.values():
         wait_suspended(case.respond_flow_run_id, "koreksi-1")
+    queue = Artifact.get("antrean-persetujuan").data
+    assert all(f"| #{c.id} | Kepala Bagian Umum |" in queue for c in found.values())
 
+    # Operations see the inventory of this check and the approval queue as artifacts.
+    inventory = Artifact.get("daftar-inventaris-komentar")
+    rows = json.loads(inventory.data)
+    assert len(rows) == len(found) and {r["Kanal"] for r in rows} == {"Website BBPP Ketindan"}
     by_category = {}
     for case in found.values():
         by_category.setdefault(case.category, case)

@@ -1,0 +1,53 @@
+"""The approval queue: every case waiting for a person, oldest first, as a Markdown artifact.
+
+Rebuilt from the database whenever a case starts or stops waiting, so it is always current;
+the UI's run list filters on the last 7 days by default, this list has no such limit.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.settings import PREFECT_UI_URL
+from sqlalchemy import select
+
+from db.models import CaseStatus, Comment, utcnow
+from db.session import session_scope
+
+from .channels.text import excerpt
+from .events import in_prefect_run
+from .rendering import markdown_escape
+
+APPROVAL_QUEUE_ARTIFACT_KEY = "antrean-persetujuan"
+_WAITING_FOR = {CaseStatus.AWAITING_CORRECTION: "Kepala Bagian Umum", CaseStatus.AWAITING_DECISION: "Kepala Balai"}
+
+
+def refresh_approval_queue() -> int:
+    """Publish the current queue (inside Prefect runs); returns how many cases wait."""
+    ui = (PREFECT_UI_URL.value() or "").rstrip("/")  # empty: links relative to the UI itself
+    with session_scope() as session:
+        waiting = session.scalars(
+            select(Comment).where(Comment.status.in_(list(_WAITING_FOR))).order_by(Comment.found_at)
+        ).all()
+        now = utcnow()
+        rows = [
+            f"| #{c.id} | {_WAITING_FOR[c.status]} | {markdown_escape(c.channel.name)} "
+            f"| {markdown_escape(c.author_name[:60])} | {markdown_escape(excerpt(c.text, 80))} "
+            f"| {int((now - c.found_at).total_seconds() // 60)} menit | [buka]({ui}/runs/flow-run/{c.respond_flow_run_id}) |"
+            for c in waiting
+        ]
+    table = (
+        "| Kasus | Menunggu | Kanal | Penulis | Komentar | Lama | Formulir |\n|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        if rows else "_Tidak ada kasus yang menunggu._"
+    )
+    if in_prefect_run():
+        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}",
+                                 description="Kasus yang menunggu koreksi atau keputusan")
+    return len(rows)
+
+
+@task(task_run_name="terbitkan-antrean-persetujuan")
+def publish_approval_queue() -> int:
+    """The queue as of this check: also mends a version written by two runs racing each other."""
+    return refresh_approval_queue()
