@@ -1,4 +1,4 @@
-"""Run the channel simulators: `python -m simulator --port 8401 [--host 127.0.0.1]`."""
+"""Serve the five platform simulators on loopback: `python -m simulator [--state-dir DIR]`."""
 
 from __future__ import annotations
 
@@ -6,34 +6,32 @@ import argparse
 import threading
 from pathlib import Path
 
-from simulator.seed import OFFICIAL_APP_PASSWORD, OFFICIAL_USERNAME, seed_wordpress
-from simulator.wordpress import WordPressSimulator, WordPressSite
+from simulator.platforms import PLATFORMS, start
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m simulator", description="Seeded channel simulators on loopback.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8401, help="WordPress simulator port (0 picks a free one)")
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
+    parser.add_argument("--only", help="comma-separated kinds, e.g. wordpress,x (default: all five)")
+    parser.add_argument("--state-dir", type=Path, help="keep each platform's content in DIR/<kind>.json")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
-    parser.add_argument("--state", type=Path, help="keep the sites' content in this JSON file across restarts")
     args = parser.parse_args(argv)
+    wanted = set(args.only.split(",")) if args.only else {p.kind for p in PLATFORMS}
+    if args.state_dir:
+        args.state_dir.mkdir(parents=True, exist_ok=True)
 
-    site = WordPressSite()
-    if args.state is None or not site.load(args.state):
-        seed_wordpress(site)
-        site.save()
-    wordpress = WordPressSimulator(site, host=args.host, port=args.port, quiet=args.quiet).start()
-    print(f"WordPress simulator: halaman publik {wordpress.base_url}/", flush=True)
-    print(f"  REST API: {wordpress.api_base}  (juga {wordpress.base_url}/?rest_route=/wp/v2/...)", flush=True)
-    print(f"  akun resmi: {OFFICIAL_USERNAME} / application password '{OFFICIAL_APP_PASSWORD}'", flush=True)
-    print(f"  gangguan uji: POST {wordpress.base_url}/__sim/fault  {{\"mode\": \"http500\", \"times\": 1}}",
-          flush=True)
+    running = []
+    for platform in PLATFORMS:
+        if platform.kind in wanted:
+            state = args.state_dir / f"{platform.kind}.json" if args.state_dir else None
+            running.append(start(platform, state_file=state, quiet=args.quiet))
+            print(f"{platform.kind:<10} halaman publik {running[-1].base_url}/", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        wordpress.stop()
+        for simulator in running:
+            simulator.stop()
 
 
 if __name__ == "__main__":

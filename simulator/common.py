@@ -150,14 +150,17 @@ class JsonHandler(BaseHTTPRequestHandler):
         return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
     def send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = ()) -> None:
+        """Headers and body in one write: two small writes on a keep-alive connection meet the
+        client's delayed ACK (Nagle) and cost ~40 ms per request."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in headers:
             self.send_header(name, value)
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def send_json(self, status: int, payload: Any, headers: list[tuple[str, str]] = (), *, garbage: bool = False):
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -196,8 +199,9 @@ class SimulatorBase:
         self._thread: threading.Thread | None = None
 
     def start(self) -> "SimulatorBase":
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name=f"{type(self).__name__}-{self.base_url}")
+        # A short poll so stop() returns in ~50 ms instead of half a second.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True, name=f"{type(self).__name__}-{self.base_url}")
         self._thread.start()
         return self
 

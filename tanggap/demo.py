@@ -16,11 +16,11 @@ from pathlib import Path
 
 import requests
 
+from simulator.platforms import PLATFORMS
 from tanggap.settings import REPO_ROOT
+from tasks.channels.secrets import env_name
 
 PREFECT_PORT = 4200
-SIMULATOR_PORT = 8401
-DEMO_WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's application password, not a real one
 
 
 def _wait_for(url: str, what: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
@@ -48,7 +48,8 @@ def set_demo_environment(data_dir: Path) -> None:
     api = f"http://127.0.0.1:{PREFECT_PORT}/api"
     env = os.environ
     env.setdefault("TANGGAP_DATA_DIR", str(data_dir))
-    env.setdefault("TANGGAP_SECRET_WORDPRESS_APP_PASSWORD", DEMO_WORDPRESS_PASSWORD)
+    for platform in PLATFORMS:  # the simulators' demo credentials, never real ones
+        env.setdefault(env_name(platform.channel["secret"]), platform.token)
     env.update({
         "PREFECT_HOME": str(data_dir / "prefect"),
         "PREFECT_API_URL": api,
@@ -87,10 +88,11 @@ def main() -> None:
     server = _start([python, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(PREFECT_PORT)],
                     logs / "prefect-server.log")
     children.append(server)
-    simulator = _start([python, "-m", "simulator", "--port", str(SIMULATOR_PORT),
-                        "--state", str(data_dir / "simulator-state.json")], logs / "simulator.log")
+    simulator = _start([python, "-m", "simulator", "--state-dir", str(data_dir / "simulator")],
+                       logs / "simulator.log")
     children.append(simulator)
-    _wait_for(f"http://127.0.0.1:{SIMULATOR_PORT}/", "Simulator kanal", simulator, logs / "simulator.log")
+    for platform in PLATFORMS:
+        _wait_for(f"http://127.0.0.1:{platform.port}/", f"Simulator {platform.kind}", simulator, logs / "simulator.log")
     _wait_for(f"{os.environ['PREFECT_API_URL']}/health", "Server Prefect", server, logs / "prefect-server.log")
 
     served = _start([python, "-m", "flows.serve"], logs / "serve.log")
@@ -98,12 +100,15 @@ def main() -> None:
     _first_check(served, logs / "serve.log")
 
     ui = f"http://127.0.0.1:{PREFECT_PORT}"
+    simulator_pages = "\n                          ".join(
+        f"{p.channel['name']}: http://127.0.0.1:{p.port}/" for p in PLATFORMS)
     print(f"""
 Tanggap berjalan.
   Prefect UI ............ {ui}
   Menunggu persetujuan .. {ui}/runs?state=Suspended
   Daftar inventaris ..... {ui}/artifacts  (kunci: daftar-inventaris-komentar)
-  Simulator website ..... http://127.0.0.1:{SIMULATOR_PORT}/
+  Antrean persetujuan ... {ui}/artifacts  (kunci: antrean-persetujuan)
+  Simulator kanal ....... {simulator_pages}
   Arsip softfile/hardfile {data_dir / 'arsip'}
   Log ................... {logs}
 Tekan Ctrl-C untuk berhenti.""", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -10,6 +11,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from tasks.channels.secrets import env_name
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's demo application password
@@ -31,31 +34,35 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.5, what: str = 
     raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def write_channels_file(path: Path, wordpress_url: str) -> Path:
-    path.write_text(
-        f"""
-[[channel]]
-key = "website"
-kind = "wordpress"
-name = "Website BBPP Ketindan"
-base_url = "{wordpress_url}"
-account = "humas-bbpp"
-secret = "wordpress-app-password"
-""",
-        encoding="utf-8",
-    )
-    return path
+def channels_toml(channels: list[dict]) -> str:
+    """A channels file for `channels` (dicts with the ChannelConfig fields, plus options)."""
+    blocks = []
+    for channel in channels:
+        lines = ["[[channel]]"] + [f"{key} = {json.dumps(value)}" for key, value in channel.items()]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
 
 
-def tanggap_environment(folder: Path, wordpress_url: str) -> dict:
-    """TANGGAP_* settings for one isolated installation in `folder`."""
-    return {
+WEBSITE = {"key": "website", "kind": "wordpress", "name": "Website BBPP Ketindan", "account": "humas-bbpp",
+           "secret": "wordpress-app-password"}
+
+
+def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict] | None = None,
+                        secrets: dict[str, str] | None = None) -> dict:
+    """TANGGAP_* settings for one isolated installation in `folder` (default: the website only)."""
+    channels = channels or [{**WEBSITE, "base_url": wordpress_url}]
+    channels_file = folder / "channels.toml"
+    channels_file.write_text(channels_toml(channels), encoding="utf-8")
+    env = {
         "TANGGAP_DATA_DIR": str(folder / "var"),
         "TANGGAP_DATABASE_URL": f"sqlite:///{folder / 'tanggap.db'}",
-        "TANGGAP_CHANNELS_FILE": str(write_channels_file(folder / "channels.toml", wordpress_url)),
+        "TANGGAP_CHANNELS_FILE": str(channels_file),
         "TANGGAP_SECRET_WORDPRESS_APP_PASSWORD": WORDPRESS_PASSWORD,
         "TANGGAP_CHECK_INTERVAL_MINUTES": "0",  # checks are started by the test
     }
+    for name, value in (secrets or {}).items():
+        env[env_name(name)] = value
+    return env
 
 
 def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:

@@ -6,9 +6,19 @@ from tanggap.settings import ChannelConfig, get_settings
 
 from .base import ChannelClient, QuotaLedger
 from .secrets import load_secret
+from .facebook import FacebookClient
+from .instagram import InstagramClient
 from .wordpress import WordPressClient
+from .x import XClient
+from .youtube import YouTubeClient
 
-CONNECTORS = {"wordpress": WordPressClient}
+CONNECTORS = {
+    "wordpress": WordPressClient,
+    "facebook": FacebookClient,
+    "instagram": InstagramClient,
+    "youtube": YouTubeClient,
+    "x": XClient,
+}
 
 
 def connect(config: ChannelConfig, *, ledger: QuotaLedger | None = None) -> ChannelClient:

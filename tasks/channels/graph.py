@@ -1,0 +1,208 @@
+"""What the Facebook and Instagram connectors share: the Meta Graph API itself.
+
+One requests.Session per client, a pinned API version, the token as the `access_token`
+parameter (query for reads, form body for writes), cursor paging that follows the server's own
+`paging.next` until there is none, and one mapping from Graph error bodies to our error family.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from tanggap.settings import ChannelConfig
+
+from .base import AuthError, ChannelError, Duplicate, NotFound, RateLimited, Rejected, Unavailable
+from .text import clean_text
+
+GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
+# Throttling, by error.code (the HTTP status is usually 400, sometimes 403): app (4), user (17),
+# page (32), app limit (341), per-call (613), business use case (80000-80099; 80001 Pages,
+# 80002 Instagram).
+_THROTTLE_CODES = frozenset({4, 17, 32, 341, 613})
+_AUTH_CODES = frozenset({102, 104, 190, 10})  # session, token missing, token invalid/expired, permission
+_USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-App-Usage", "X-Page-Usage", "X-Ad-Account-Usage")
+
+
+def utf16_length(text: str) -> int:
+    """Characters as Meta's clients count them: an emoji outside the BMP counts 2. Never less
+    than the number of code points, so a reply within the limit here is within it there."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_graph_time(value: str) -> datetime:
+    """'2025-03-04T09:15:00+0000' (or '+00:00', or 'Z') to an aware UTC datetime."""
+    return datetime.strptime(value.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal as a reader sees them: Unicode normalised, whitespace runs collapsed."""
+    return " ".join(clean_text(a).split()) == " ".join(clean_text(b).split())
+
+
+def retry_after_from_usage(headers) -> float | None:
+    """Seconds until access returns, from `estimated_time_to_regain_access` (minutes) in the
+    usage headers; None when no header says so. Graph never sends Retry-After."""
+    minutes: list[float] = []
+
+    def collect(value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key == "estimated_time_to_regain_access" and isinstance(inner, (int, float)):
+                    minutes.append(float(inner))
+                else:
+                    collect(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                collect(inner)
+
+    for name in _USAGE_HEADERS:
+        raw = headers.get(name)
+        if raw:
+            try:
+                collect(json.loads(raw))
+            except ValueError:
+                continue
+    longest = max(minutes, default=0.0)
+    return longest * 60 if longest > 0 else None
+
+
+def error_for(response: requests.Response) -> ChannelError:
+    """Map a Graph error answer to our family, branching on error.code, not the HTTP status."""
+    status = response.status_code
+    try:
+        error = response.json()["error"]
+        if not isinstance(error, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        detail = f"HTTP {status}, jawaban bukan galat Graph: {response.text[:160]!r}"
+        if status == 429:
+            return RateLimited(detail, retry_after=retry_after_from_usage(response.headers))
+        if status in (401, 403):
+            return AuthError(detail)
+        return Unavailable(detail)  # a proxy's or load balancer's page: try again later
+    try:
+        code = int(error.get("code") or 0)
+    except (TypeError, ValueError):
+        code = 0
+    subcode = error.get("error_subcode")
+    message = str(error.get("message") or "")
+    user_message = str(error.get("error_user_msg") or "")
+    detail = (f"HTTP {status}, Graph code {code}{f'/{subcode}' if subcode else ''} ({error.get('type', '?')}): "
+              f"{message}" + (f" — {user_message}" if user_message and user_message != message else "")
+              + (f" [fbtrace_id {error['fbtrace_id']}]" if error.get("fbtrace_id") else ""))
+    if code in _THROTTLE_CODES or 80000 <= code < 80100:
+        return RateLimited(detail, retry_after=retry_after_from_usage(response.headers))
+    if code in (1, 2) or error.get("is_transient") is True:
+        return Unavailable(detail)
+    if code in _AUTH_CODES or 200 <= code <= 299:
+        return AuthError(detail)
+    if code == 506 or (code in (100, 368) and _says_duplicate(message + " " + user_message)):
+        return Duplicate(detail)
+    if (code == 100 and subcode == 33) or code == 803:
+        return NotFound(detail)
+    if status >= 500:
+        return Unavailable(detail)
+    return Rejected(detail)  # 100 invalid parameter, 368 policy block, 2500 unknown path, ...
+
+
+def _says_duplicate(text: str) -> bool:
+    text = text.lower()
+    return "duplicate" in text or "already posted" in text or "same content" in text
+
+
+class GraphClient:
+    """HTTP for one Graph account; FacebookClient and InstagramClient add the platform."""
+
+    platform = "Graph"
+
+    def __init__(self, config: ChannelConfig, token: str, *, timeout: float = 20.0) -> None:
+        self.config = config
+        self.account = str(config.account)
+        self.version = str(config.options.get("graph_version", GRAPH_VERSION))
+        self.root = f"{config.base_url.rstrip('/')}/{self.version}"
+        self.timeout = timeout
+        self._token = token
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = "Tanggap/0.1 (+BBPP Ketindan)"
+
+    # --- requests ------------------------------------------------------------------
+    def _request(self, method: str, route: str | None = None, *, url: str | None = None,
+                 params: dict | None = None, data: dict | None = None) -> requests.Response:
+        """One call; `route` is relative to the versioned root, `url` a paging link.
+
+        The token travels in the query for reads and in the form body for writes; errors name
+        the route, never a URL (paging links carry the token).
+        """
+        where = f"{method} {route}" if route else f"{method} halaman berikutnya"
+        if url is None:
+            url = f"{self.root}/{route}"
+        if method == "GET":
+            params = {**(params or {}), "access_token": self._token}
+        else:
+            data = {**(data or {}), "access_token": self._token}
+        try:
+            response = self.http.request(method, url, params=params, data=data, timeout=self.timeout)
+        except requests.Timeout:
+            raise Unavailable(f"tidak ada jawaban dalam {self.timeout:g} detik ({where})") from None
+        except requests.ConnectionError as exc:
+            raise Unavailable(f"tidak dapat terhubung ke {self.config.base_url}: {type(exc).__name__}") from None
+        except requests.RequestException as exc:
+            raise Unavailable(f"permintaan gagal ({where}): {type(exc).__name__}") from None
+        if response.status_code >= 400:
+            raise error_for(response)
+        return response
+
+    def _json(self, response: requests.Response) -> dict:
+        try:
+            payload = response.json()
+        except ValueError:
+            raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from None
+        if not isinstance(payload, dict):
+            raise Unavailable(f"jawaban JSON bukan objek: {str(payload)[:120]}")
+        return payload
+
+    def _get(self, route: str, params: dict | None = None) -> dict:
+        return self._json(self._request("GET", route, params=params))
+
+    def _post(self, route: str, data: dict) -> dict:
+        return self._json(self._request("POST", route, data=data))
+
+    # --- paging --------------------------------------------------------------------
+    def _payloads(self, route: str | None = None, params: dict | None = None, *,
+                  first: dict | None = None) -> Iterator[dict]:
+        """Each page of a list, following `paging.next` until it is absent.
+
+        A page may be empty and still have `next` (Graph drops deleted or filtered items
+        after cutting the page), so emptiness never ends the walk; only a missing `next` does.
+        `first` is a list already in hand, such as the `replies` inside a comment.
+        """
+        payload = first if first is not None else self._get(route, params)
+        seen: set[str] = set()
+        while True:
+            if not isinstance(payload.get("data"), list):
+                raise Unavailable(f"daftar Graph tanpa larik 'data' ({route or 'halaman berikutnya'})")
+            yield payload
+            next_link = (payload.get("paging") or {}).get("next")
+            if not next_link:
+                return
+            url, query = self._same_origin(next_link)
+            if url + "?" + urlencode(sorted(query.items())) in seen:
+                raise Unavailable(f"paging Graph berputar di tempat ({route or 'halaman berikutnya'})")
+            seen.add(url + "?" + urlencode(sorted(query.items())))
+            payload = self._json(self._request("GET", url=url, params=query))
+
+    def _items(self, route: str | None = None, params: dict | None = None, *, first: dict | None = None
+               ) -> Iterator[dict]:
+        for payload in self._payloads(route, params, first=first):
+            yield from payload["data"]
+
+    def _same_origin(self, link: str) -> tuple[str, dict]:
+        """A paging link, pointed at our configured host: the token goes nowhere else."""
+        parts, root = urlsplit(link), urlsplit(self.root)
+        query = {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"}
+        return urlunsplit((root.scheme, root.netloc, parts.path, "", "")), query
