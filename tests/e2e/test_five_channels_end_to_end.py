@@ -1,0 +1,86 @@
+"""All five channels at once: one check inventories every seeded comment, an approved answer
+goes back to the right place on each platform, exactly once, and nothing of ours returns."""
+
+from __future__ import annotations
+
+import pytest
+from prefect.deployments import run_deployment
+from prefect.flow_runs import resume_flow_run
+from sqlalchemy import select
+
+from db.models import CaseStatus, Channel, Comment
+from db.session import migrate, session_scope
+from simulator.platforms import PLATFORMS, channel_entry, start
+from tests.e2e.test_website_case_end_to_end import wait_final, wait_suspended
+from tests.harness import start_serve, stop, tanggap_environment
+
+
+def official_replies_to(platform, site, external_id: str) -> list[dict]:
+    account = "2" if platform.kind == "wordpress" else platform.channel["account"]
+    author = "user_id" if platform.kind == "wordpress" else "author_id"
+    return [c for c in site.comments if str(c[author]) == account and str(c.get("parent")) == external_id]
+
+
+@pytest.fixture
+def five_channels(prefect_api, tmp_path, monkeypatch):
+    simulators = {p.kind: start(p, port=0) for p in PLATFORMS}
+    env = tanggap_environment(
+        tmp_path, simulators["wordpress"].base_url,
+        channels=[channel_entry(p, simulators[p.kind].base_url) for p in PLATFORMS],
+        secrets={p.channel["secret"]: p.token for p in PLATFORMS},
+    )
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    migrate()
+    served = start_serve({**env, "PREFECT_API_URL": prefect_api["url"], "PREFECT_HOME": prefect_api["home"]},
+                         tmp_path / "serve.log")
+    yield simulators
+    stop(served)
+    for simulator in simulators.values():
+        simulator.stop()
+
+
+def cases_by_channel() -> dict[str, list[Comment]]:
+    with session_scope() as session:
+        rows = session.execute(select(Channel.kind, Comment).join(Comment.channel).order_by(Comment.id)).all()
+    found: dict[str, list[Comment]] = {}
+    for kind, comment in rows:
+        found.setdefault(kind, []).append(comment)
+    return found
+
+
+def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_replies(five_channels):
+    check = run_deployment("check-comments/periodic", timeout=300)
+    assert check.state.is_completed(), check.state.message
+    found = cases_by_channel()
+    assert {kind: len(cases) for kind, cases in found.items()} == {p.kind: p.awaiting_answer for p in PLATFORMS}
+    for cases in found.values():
+        for case in cases:
+            wait_suspended(case.respond_flow_run_id, "koreksi-1", timeout=600)
+
+    # One top-level question per channel is approved; the reply must land under that comment.
+    chosen = {}
+    for platform in PLATFORMS:
+        case = next(c for c in found[platform.kind] if c.parent_external_id is None and c.category == "pertanyaan")
+        chosen[platform.kind] = case
+        resume_flow_run(case.respond_flow_run_id, run_input={
+            "action": "setujui", "reply_text": f"Terima kasih. Jadwal pelatihan diumumkan pekan depan ({platform.kind}).",
+            "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
+    for kind, case in chosen.items():
+        state = wait_final(case.respond_flow_run_id, timeout=300)
+        assert state.is_completed(), f"{kind}: {state.name} {state.message}"
+
+    for platform in PLATFORMS:
+        case, site = chosen[platform.kind], five_channels[platform.kind].site
+        replies = official_replies_to(platform, site, case.external_id)
+        assert len(replies) == 1, platform.kind
+        with session_scope() as session:
+            record = session.get(Comment, case.id)
+            assert record.status == CaseStatus.ARCHIVED
+            assert record.publication.external_reply_id == str(replies[0]["id"])
+
+    # The second check finds nothing new: none of the five replies comes back as a comment.
+    again = run_deployment("check-comments/periodic", timeout=300)
+    assert again.state.is_completed(), again.state.message
+    assert {kind: len(cases) for kind, cases in cases_by_channel().items()} == {
+        p.kind: p.awaiting_answer for p in PLATFORMS}
