@@ -10,7 +10,7 @@ from db.models import CaseStatus
 from tasks.archiving import archive_case
 from tasks.cases import case_status
 from tasks.drafting import draft_reply
-from tasks.publishing import confirm_reply, publish_reply
+from tasks.publishing import confirm_reply, hide_comment, publish_reply
 from tasks.review import ask_for_correction, ask_for_decision, record_correction, record_decision
 
 
@@ -29,4 +29,5 @@ def respond(comment_id: int) -> str:
 
     publish_reply(comment_id)  # step 4: only an approved answer is sent, and only once
     confirm_reply(comment_id)  # step 5: the answer is visible to the commenter
+    hide_comment(comment_id)  # only when the approver closed it as spam or abuse
     return archive_case(comment_id)  # softfile + hardfile, answered or closed

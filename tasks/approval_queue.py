@@ -1,4 +1,5 @@
-"""The approval queue: every case waiting for a person, oldest first, as a Markdown artifact.
+"""The approval queue: every case waiting for a person, oldest first, and every unfinished case
+whose last step failed, as one Markdown artifact operations can watch.
 
 Rebuilt from the database whenever a case starts or stops waiting, so it is always current;
 the UI's run list filters on the last 7 days by default, this list has no such limit.
@@ -16,7 +17,7 @@ from db.session import session_scope
 
 from .channels.text import excerpt
 from .events import in_prefect_run
-from .rendering import markdown_escape
+from .rendering import markdown_escape, waktu
 
 APPROVAL_QUEUE_ARTIFACT_KEY = "antrean-persetujuan"
 _WAITING_FOR = {CaseStatus.AWAITING_CORRECTION: "Kepala Bagian Umum", CaseStatus.AWAITING_DECISION: "Kepala Balai"}
@@ -29,6 +30,16 @@ def refresh_approval_queue() -> int:
         waiting = session.scalars(
             select(Comment).where(Comment.status.in_(list(_WAITING_FOR))).order_by(Comment.found_at)
         ).all()
+        troubled = session.scalars(
+            select(Comment).where(Comment.last_error.is_not(None), Comment.status != CaseStatus.ARCHIVED)
+            .order_by(Comment.id)
+        ).all()
+        problems = [
+            f"- **#{c.id}** ({markdown_escape(c.channel.name)}, {c.status.value}"
+            f"{', dicoba lagi otomatis setelah ' + waktu(c.retry_at) if c.retry_at else ', perlu ditangani petugas'}): "
+            f"{markdown_escape(c.last_error[:300])}"
+            for c in troubled
+        ]
         now = utcnow()
         rows = [
             f"| #{c.id} | {_WAITING_FOR[c.status]} | {markdown_escape(c.channel.name)} "
@@ -41,9 +52,12 @@ def refresh_approval_queue() -> int:
         + "\n".join(rows)
         if rows else "_Tidak ada kasus yang menunggu._"
     )
+    markdown = f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}\n"
+    if problems:
+        markdown += f"\n## Kasus bermasalah ({len(problems)})\n\n" + "\n".join(problems) + "\n"
     if in_prefect_run():
-        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}",
-                                 description="Kasus yang menunggu koreksi atau keputusan")
+        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
+                                 description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
     return len(rows)
 
 

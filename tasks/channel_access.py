@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterator
 from zoneinfo import ZoneInfo
 

@@ -22,6 +22,7 @@ SOP_STEPS = {
     "decision": (3, "Keputusan Kepala Balai (kebijakan internal)", 15),
     "publish": (4, "Pengiriman jawaban", 5),
     "confirm": (5, "Konfirmasi jawaban diterima", 5),
+    "hide": (None, "Penyembunyian komentar dari publik", None),
     "archive": (None, "Pengarsipan softfile & hardfile", None),
 }
 

@@ -89,6 +89,29 @@ def confirm_reply(comment_id: int) -> None:
         events.record(session, "confirm", "end", comment_id=comment_id, detail="balasan tampil di kanal")
 
 
+@task(task_run_name="sembunyikan-komentar-{comment_id}", retries=3, retry_delay_seconds=[10, 60, 300],
+      retry_condition_fn=is_transient_failure)
+def hide_comment(comment_id: int) -> bool:
+    """Hide a closed comment from the public when the approver chose "sembunyikan"."""
+    with session_scope() as session:
+        case = load_case(session, comment_id)
+        chose_to_hide = any(d.action == "sembunyikan" for d in case.decisions)
+        hidden = any(e.step == "hide" and e.phase == "end" for e in events.for_case(session, comment_id))
+        if case.status != CaseStatus.CLOSED or not chose_to_hide or hidden:
+            return hidden
+        events.start_once(session, "hide", comment_id=comment_id)
+        config, ref = channel_config(case.channel), ref_of(case)
+    try:
+        with channel_client(config) as client:
+            client.hide(ref)  # hiding twice is harmless on every platform
+    except ChannelError as exc:
+        _note_failure(comment_id, "hide", exc)
+        raise
+    with session_scope() as session:
+        events.record(session, "hide", "end", comment_id=comment_id, detail="komentar disembunyikan di kanal")
+    return True
+
+
 def _note_failure(comment_id: int, step: str, exc: ChannelError) -> None:
     """Keep the error where operations look: on the case, in the event log and in the run log."""
     events.operations_log().warning("Kasus %s, langkah %s: %s", comment_id, step, exc)

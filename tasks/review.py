@@ -37,10 +37,11 @@ _PLACEHOLDER = re.compile(r"\[[^\]]*(Tuliskan|Saran:)[^\]]*\]")
 class CorrectionForm(RunInput):
     """Koreksi draf jawaban oleh Kepala Bagian Umum."""
 
-    action: Literal["setujui", "eskalasi", "tutup"] = Field(
+    action: Literal["setujui", "eskalasi", "tutup", "sembunyikan"] = Field(
         title="Tindakan",
         description="setujui = kirim teks jawaban di bawah; eskalasi = teruskan ke Kepala Balai "
-        "(menyangkut kebijakan internal); tutup = tidak dijawab (mis. spam).",
+        "(menyangkut kebijakan internal); tutup = tidak dijawab; sembunyikan = tidak dijawab dan "
+        "komentar disembunyikan dari publik (spam, judi online, kata kasar).",
     )
     reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
     note: str = Field("", title="Catatan koreksi", description="Alasan perubahan, eskalasi atau penutupan.")
@@ -156,7 +157,7 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             sop_minutes=SOP_TOTAL_MINUTES,
         )
         if stage == "correction":
-            default_action = "tutup" if case.category == "spam" else "setujui"
+            default_action = "sembunyikan" if case.category == "spam" else "setujui"
             defaults = {"action": default_action, "reply_text": reply}
         else:
             defaults = {"action": "kirim", "reply_text": reply}
@@ -189,10 +190,10 @@ def record_correction(comment_id: int, answer: dict) -> None:
         name = answer["approver_name"].strip()
         session.add(Decision(comment=case, stage="correction", actor_name=name, role=HEAD_OF_GENERAL_AFFAIRS,
                              action=answer["action"], note=answer["note"].strip()))
-        if answer["action"] != "tutup":
+        if answer["action"] in ("setujui", "eskalasi"):
             _keep_if_changed(case, "correction", answer["reply_text"], name, HEAD_OF_GENERAL_AFFAIRS)
         case.move_to({"setujui": CaseStatus.APPROVED, "eskalasi": CaseStatus.AWAITING_DECISION,
-                      "tutup": CaseStatus.CLOSED}[answer["action"]])
+                      "tutup": CaseStatus.CLOSED, "sembunyikan": CaseStatus.CLOSED}[answer["action"]])
         events.record(session, "correction", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
     refresh_approval_queue()
 

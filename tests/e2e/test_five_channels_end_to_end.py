@@ -3,7 +3,11 @@ goes back to the right place on each platform, exactly once, and nothing of ours
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from prefect import get_client
 from prefect.deployments import run_deployment
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
@@ -11,7 +15,7 @@ from sqlalchemy import select
 from db.models import CaseStatus, Channel, Comment
 from db.session import migrate, session_scope
 from simulator.platforms import PLATFORMS, channel_entry, start
-from tests.e2e.test_website_case_end_to_end import wait_final, wait_suspended
+from tests.e2e.test_website_case_end_to_end import form_description, wait_final, wait_suspended
 from tests.harness import start_serve, stop, tanggap_environment
 
 
@@ -34,7 +38,7 @@ def five_channels(prefect_api, tmp_path, monkeypatch):
     migrate()
     served = start_serve({**env, "PREFECT_API_URL": prefect_api["url"], "PREFECT_HOME": prefect_api["home"]},
                          tmp_path / "serve.log")
-    yield simulators
+    yield {**simulators, "serve_log": tmp_path / "serve.log"}
     stop(served)
     for simulator in simulators.values():
         simulator.stop()
@@ -59,10 +63,19 @@ def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_repl
             wait_suspended(case.respond_flow_run_id, "koreksi-1", timeout=600)
 
     # One top-level question per channel is approved; the reply must land under that comment.
-    chosen = {}
+    chosen = {kind: next(c for c in cases if c.parent_external_id is None and c.category == "pertanyaan")
+              for kind, cases in found.items()}
+
+    # X counts 280 weighted characters: a longer answer is sent back to the approver, not to X.
+    too_long = "Terima kasih atas pertanyaannya. " * 9  # 297 characters
+    resume_flow_run(chosen["x"].respond_flow_run_id, run_input={
+        "action": "setujui", "reply_text": too_long, "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
+    wait_suspended(chosen["x"].respond_flow_run_id, "koreksi-2")
+    banner = form_description(chosen["x"].respond_flow_run_id, "koreksi-2")
+    assert "melebihi batas kanal 280 karakter" in banner and "Isian belum dapat diterima" in banner
+
     for platform in PLATFORMS:
-        case = next(c for c in found[platform.kind] if c.parent_external_id is None and c.category == "pertanyaan")
-        chosen[platform.kind] = case
+        case = chosen[platform.kind]
         resume_flow_run(case.respond_flow_run_id, run_input={
             "action": "setujui", "reply_text": f"Terima kasih. Jadwal pelatihan diumumkan pekan depan ({platform.kind}).",
             "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
@@ -78,6 +91,15 @@ def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_repl
             record = session.get(Comment, case.id)
             assert record.status == CaseStatus.ARCHIVED
             assert record.publication.external_reply_id == str(replies[0]["id"])
+
+    # Tokens live in secrets only: never in the database, the logs or the artifacts.
+    database = Path(os.environ["TANGGAP_DATABASE_URL"].removeprefix("sqlite:///")).read_bytes()
+    serve_log = five_channels["serve_log"].read_text()
+    with get_client(sync_client=True) as client:
+        artifacts = " ".join(str(a.data) + str(a.description) for a in client.read_artifacts())
+    for platform in PLATFORMS:
+        assert platform.token.encode() not in database and platform.token not in serve_log, platform.kind
+        assert platform.token not in artifacts, platform.kind
 
     # The second check finds nothing new: none of the five replies comes back as a comment.
     again = run_deployment("check-comments/periodic", timeout=300)

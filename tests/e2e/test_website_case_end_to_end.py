@@ -124,7 +124,7 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
         "action": "eskalasi", "reply_text": "Mohon maaf, aduan sedang kami tindak lanjuti.",
         "note": "menyangkut fasilitas asrama", "approver_name": "Kepala Bagian Umum (uji)"})
     resume_flow_run(closed.respond_flow_run_id, run_input={
-        "action": "tutup", "reply_text": "", "note": "spam judi", "approver_name": "Kepala Bagian Umum (uji)"})
+        "action": "sembunyikan", "reply_text": "", "note": "spam judi", "approver_name": "Kepala Bagian Umum (uji)"})
     resume_flow_run(hostile.respond_flow_run_id, run_input={
         "action": "setujui", "reply_text": "Terima kasih <b>Bapak/Ibu</b> & salam <script>x</script>",
         "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
@@ -148,6 +148,8 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     assert [len(replies[c.id]) for c in (answered, escalated, closed, hostile)] == [1, 1, 0, 1]
     assert replies[answered.id][0]["content"] == edited
     assert "Perbaikan AC asrama" in replies[escalated.id][0]["content"]
+    # The spam was hidden from the public (held for moderation), not deleted.
+    assert next(c for c in site.comments if str(c["id"]) == closed.external_id)["status"] == "hold"
     # Plain text: what the approver typed shows as text, never as markup.
     hostile_reply = replies[hostile.id][0]
     assert "<b>" not in hostile_reply["content"] and "&lt;b&gt;" in hostile_reply["content"]
@@ -237,6 +239,9 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_by_a_later_run(served, wo
         stalled = session.get(Comment, case.id)
         assert stalled.status == CaseStatus.APPROVED and stalled.retry_at is not None
         assert "dibatasi" in stalled.last_error
+    run_check()  # operations see the case and when it will be tried again
+    assert f"**#{case.id}**" in Artifact.get("antrean-persetujuan").data
+    assert "dicoba lagi otomatis" in Artifact.get("antrean-persetujuan").data
     assert wordpress.site.request_count("POST") == posts_before  # the platform was left alone
 
     wait_until(lambda: utcnow() > stalled.retry_at, timeout=60, what="the retry time")
@@ -248,3 +253,15 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_by_a_later_run(served, wo
     with session_scope() as session:
         assert session.get(Comment, case.id).status == CaseStatus.ARCHIVED
     assert len(our_replies_under(wordpress.site, case.external_id)) == 1
+
+
+def test_channel_secrets_come_from_prefect_secret_blocks(prefect_api, monkeypatch):
+    from prefect.blocks.system import Secret
+
+    from tasks.channels.secrets import MissingSecret, env_name, load_secret
+
+    monkeypatch.delenv(env_name("tanggap-uji-rahasia"), raising=False)
+    Secret(value="token-dari-blok").save("tanggap-uji-rahasia", overwrite=True)
+    assert load_secret("tanggap-uji-rahasia") == "token-dari-blok"
+    with pytest.raises(MissingSecret, match="TANGGAP_SECRET_TIDAK_ADA"):
+        load_secret("tidak-ada")

@@ -9,7 +9,7 @@ def test_prefilled_form_keeps_indonesian_titles_and_defaults():
     assert props["reply_text"]["default"] == "Terima kasih"
     assert props["approver_name"]["title"] == "Nama Kepala Bagian Umum"
     assert "approver_name" in schema["required"] and props["approver_name"]["minLength"] == 1
-    assert set(props["action"]["enum"]) == {"setujui", "eskalasi", "tutup"}
+    assert set(props["action"]["enum"]) == {"setujui", "eskalasi", "tutup", "sembunyikan"}
     assert shown._description == "## Koreksi"
 
 
