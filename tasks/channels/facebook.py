@@ -58,7 +58,7 @@ class FacebookClient(GraphClient):
         answered_by_us: set[str] = set()
         problems: list[str] = []
         newest = int(cursor["since"]) if cursor and cursor.get("since") is not None else None
-        for post in self._recent_posts():
+        for post in self._newest(f"{self.page_id}/feed", POST_FIELDS, self.posts_to_scan, PAGE_SIZE):
             post_id = str(post.get("id") or "")
             if not post_id:
                 problems.append(f"kiriman Facebook tanpa id: {str(post)[:200]}")
@@ -130,20 +130,9 @@ class FacebookClient(GraphClient):
 
     def hide(self, to: CommentRef) -> None:
         """Hide the comment: gone for the public, still visible to its author and friends."""
-        result = self._post(to.external_id, {"is_hidden": "true"})
-        if result.get("success") is not True:
-            raise Rejected(f"Graph tidak mengonfirmasi penyembunyian komentar {to.external_id}: {str(result)[:200]}")
+        self._hide(to.external_id, "is_hidden")
 
     # --- helpers -------------------------------------------------------------------
-    def _recent_posts(self) -> list[dict]:
-        posts: list[dict] = []
-        params = {"fields": POST_FIELDS, "limit": min(self.posts_to_scan, PAGE_SIZE)}
-        for post in self._items(f"{self.page_id}/feed", params):
-            posts.append(post)
-            if len(posts) >= self.posts_to_scan:
-                break
-        return posts
-
     def _permalink(self, object_id: str) -> str | None:
         """Best effort: the reply is already posted, a failure here must not look like a failed post."""
         try:

@@ -206,3 +206,18 @@ class GraphClient:
         parts, root = urlsplit(link), urlsplit(self.root)
         query = {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"}
         return urlunsplit((root.scheme, root.netloc, parts.path, "", "")), query
+
+    def _newest(self, route: str, fields: str, count: int, page_size: int) -> list[dict]:
+        """The first `count` items of an edge (posts of a page, media of an account)."""
+        items: list[dict] = []
+        for item in self._items(route, {"fields": fields, "limit": min(count, page_size)}):
+            items.append(item)
+            if len(items) >= count:
+                break
+        return items
+
+    def _hide(self, comment_id: str, field: str) -> None:
+        """Hide a comment (`is_hidden` on Facebook, `hide` on Instagram); Graph answers {"success": true}."""
+        result = self._post(comment_id, {field: "true"})
+        if result.get("success") is not True:
+            raise Rejected(f"Graph tidak mengonfirmasi penyembunyian komentar {comment_id}: {str(result)[:200]}")

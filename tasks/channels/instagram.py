@@ -64,7 +64,7 @@ class InstagramClient(GraphClient):
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
         problems: list[str] = []
-        for media in self._recent_media():
+        for media in self._newest(f"{self.user_id}/media", MEDIA_FIELDS, self.media_to_scan, PAGE_SIZE):
             media_id = str(media.get("id") or "")
             if not media_id:
                 problems.append(f"media Instagram tanpa id: {str(media)[:200]}")
@@ -167,20 +167,9 @@ class InstagramClient(GraphClient):
 
     def hide(self, to: CommentRef) -> None:
         """Hide the comment: gone for the public, still visible to its author."""
-        result = self._post(to.external_id, {"hide": "true"})
-        if result.get("success") is not True:
-            raise Rejected(f"Graph tidak mengonfirmasi penyembunyian komentar {to.external_id}: {str(result)[:200]}")
+        self._hide(to.external_id, "hide")
 
     # --- helpers -------------------------------------------------------------------
-    def _recent_media(self) -> list[dict]:
-        media: list[dict] = []
-        params = {"fields": MEDIA_FIELDS, "limit": min(self.media_to_scan, PAGE_SIZE)}
-        for item in self._items(f"{self.user_id}/media", params):
-            media.append(item)
-            if len(media) >= self.media_to_scan:
-                break
-        return media
-
     def _with_replies(self, items: list, problems: list[str]) -> Iterator[tuple[dict, str | None]]:
         """Each top-level comment, then its replies (following the replies' own paging)."""
         for item in items:
