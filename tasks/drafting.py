@@ -9,6 +9,7 @@ from db.session import session_scope
 
 from . import events
 from .cases import load_case
+from .channels import CONNECTORS
 from .rendering import render
 
 DRAFTER_ROLE = "Ketua Tim Kerja Kepegawaian dan Tata Usaha"
@@ -20,6 +21,15 @@ def salutation(author_name: str) -> str:
     return f"Bapak/Ibu {name[:60]}" if name and name != "Anonim" else "Bapak/Ibu"
 
 
+# Channels whose replies must be short (X: 280 weighted characters) get the short templates.
+SHORT_REPLY_LIMIT = 500
+
+
+def draft_template(category: str, channel_kind: str) -> str:
+    short = CONNECTORS[channel_kind].reply_limit < SHORT_REPLY_LIMIT
+    return f"replies/{'singkat/' if short else ''}{category}.txt.j2"
+
+
 @task(task_run_name="susun-draf-{comment_id}")
 def draft_reply(comment_id: int) -> None:
     """Write the first reply version; a replayed run finds it done and does nothing."""
@@ -28,7 +38,7 @@ def draft_reply(comment_id: int) -> None:
         if case.status != CaseStatus.NEW:
             return
         events.start_once(session, "draft", comment_id=comment_id)
-        text = render(f"replies/{case.category}.txt.j2", sapaan=salutation(case.author_name)).strip()
+        text = render(draft_template(case.category, case.channel.kind), sapaan=salutation(case.author_name)).strip()
         case.add_version("draft", text, author_name=DRAFTER_NAME, role=DRAFTER_ROLE)
         case.move_to(CaseStatus.DRAFTED)
         events.record(session, "draft", "end", comment_id=comment_id, detail=f"kategori {case.category}")

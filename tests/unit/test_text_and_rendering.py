@@ -56,3 +56,14 @@ def test_triage_recognises_the_usual_comments():
     assert categorize("Hadir") == "umum"
     assert may_touch_internal_policy("Apakah ada uang saku untuk peserta?")
     assert not may_touch_internal_policy("Kapan dibuka?")
+
+
+def test_short_channels_get_drafts_that_fit_their_limit():
+    from tasks.channels.x import XClient
+    from tasks.drafting import draft_template, salutation
+
+    for category in ("pertanyaan", "aduan", "apresiasi", "spam", "umum"):
+        long_name = salutation("Rina Wulandari Kusumaningrum Siregar dari Kelompok Tani Makmur Jaya")
+        draft = render(draft_template(category, "x"), sapaan=long_name)
+        assert XClient.reply_length(draft.strip()) <= XClient.reply_limit, category
+    assert draft_template("pertanyaan", "wordpress") == "replies/pertanyaan.txt.j2"
