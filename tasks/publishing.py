@@ -1,7 +1,7 @@
 """SOP steps 4 and 5: send the approved answer on the comment's own channel, then see it there.
 
-No platform offers idempotency keys, so the intent is recorded before each POST and any
-attempt after the first looks for our reply before posting again.
+No platform offers idempotency keys, so the intent is recorded before each POST and every
+attempt looks for our reply on the channel before posting.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def publish_reply(comment_id: int) -> str | None:
 @task(task_run_name="konfirmasi-jawaban-{comment_id}", retries=3, retry_delay_seconds=[10, 60, 300],
       retry_condition_fn=is_transient_failure)
 def confirm_reply(comment_id: int) -> None:
-    """Read the thread back as the public sees it and find our reply there."""
+    """Read the thread back from the channel and find our reply there."""
     with session_scope() as session:
         case = load_case(session, comment_id)
         if case.status != CaseStatus.PUBLISHED:
