@@ -12,7 +12,7 @@ from prefect.deployments import run_deployment
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
-from db.models import CaseStatus, Channel, Comment
+from db.models import CaseStatus, Channel, Comment, QuotaUsage
 from db.session import migrate, session_scope
 from simulator.platforms import PLATFORMS, channel_entry, start
 from tests.e2e.test_website_case_end_to_end import form_description, wait_final, wait_suspended
@@ -91,6 +91,12 @@ def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_repl
             record = session.get(Comment, case.id)
             assert record.status == CaseStatus.ARCHIVED
             assert record.publication.external_reply_id == str(replies[0]["id"])
+
+    # YouTube calls were booked against the daily quota: list pages 1 unit, the reply 50.
+    with session_scope() as session:
+        spent = dict(session.execute(select(QuotaUsage.purpose, QuotaUsage.units).join(Channel)
+                                     .where(Channel.kind == "youtube")).all())
+    assert spent["write"] == 50 and spent["read"] >= 1
 
     # Tokens live in secrets only: never in the database, the logs or the artifacts.
     database = Path(os.environ["TANGGAP_DATABASE_URL"].removeprefix("sqlite:///")).read_bytes()
