@@ -40,7 +40,7 @@ def operations_log() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger("tanggap")
 
 
-def _flow_run_id() -> str | None:
+def current_flow_run_id() -> str | None:
     context = FlowRunContext.get()
     return str(context.flow_run.id) if context and context.flow_run else None
 
@@ -50,7 +50,7 @@ def record(session: Session, step: str, phase: str, *, comment_id: int | None = 
     if step not in SOP_STEPS:
         raise ValueError(f"unknown step {step!r}")
     event = Event(step=step, phase=phase, comment_id=comment_id, check_run_id=check_run_id, detail=detail,
-                  at=at or utcnow(), flow_run_id=_flow_run_id())
+                  at=at or utcnow(), flow_run_id=current_flow_run_id())
     session.add(event)
     return event
 

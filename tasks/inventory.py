@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from prefect import task
 from prefect.artifacts import create_table_artifact
-from prefect.context import FlowRunContext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +25,6 @@ INVENTORY_ARTIFACT_KEY = "daftar-inventaris-komentar"
 @task(task_run_name="buka-pemeriksaan")
 def open_check_run() -> int:
     """Start a check: register the configured channels and note the start time."""
-    context = FlowRunContext.get()
     with session_scope() as session:
         for config in get_settings().channels():
             channel = session.scalar(select(Channel).where(Channel.key == config.key))
@@ -34,7 +32,7 @@ def open_check_run() -> int:
                 session.add(Channel(key=config.key, kind=config.kind, name=config.name))
             else:
                 channel.kind, channel.name = config.kind, config.name
-        check = CheckRun(flow_run_id=str(context.flow_run.id) if context and context.flow_run else None)
+        check = CheckRun(flow_run_id=events.current_flow_run_id())
         session.add(check)
         session.flush()
         events.record(session, "check", "start", check_run_id=check.id, at=check.started_at)

@@ -78,3 +78,19 @@ def test_a_confirmed_case_is_archived_with_matching_hashes(tanggap_env, wordpres
         for archive in archives:
             assert hashlib.sha256(Path(archive.path).read_bytes()).hexdigest() == archive.sha256
             assert Path(archive.path).is_relative_to(get_settings().archive_dir)
+
+
+def test_a_malformed_item_is_reported_and_the_rest_of_the_listing_is_kept(tanggap_env, wordpress):
+    from simulator.seed import SEED_AWAITING_ANSWER
+
+    from db.models import CheckRun
+
+    # The connector's first GET asks who we are (users/me, not a list); the second is the listing.
+    wordpress.site.fault("malformed_item", times=2, methods=("GET",))
+    stored = inventory_once()
+    with session_scope() as session:
+        errors = session.scalars(select(CheckRun.errors)).one()
+    assert len(stored) == SEED_AWAITING_ANSWER - 1  # only the broken one is missing
+    assert "komentar website tidak terbaca" in errors["website"]
+    # The cursor did not move past it: once the platform answers properly, it is kept.
+    assert len(inventory_once()) == SEED_AWAITING_ANSWER
