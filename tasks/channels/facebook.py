@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from tanggap.settings import ChannelConfig
 
 from .base import ChannelError, CommentRef, Duplicate, IncomingComment, Listing, NotFound, PublishedReply, Rejected
-from .graph import GraphClient, parse_graph_time, same_text, utf16_length
+from .graph import GraphClient, parse_graph_time, same_text
 from .text import clean_text
 
 # `since` is a coarse filter and a comment can show up in the API a little after its
@@ -35,16 +35,10 @@ class FacebookClient(GraphClient):
     platform = "Facebook"
     reply_limit = 8_000  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
 
-    @staticmethod
-    def reply_length(text: str) -> int:
-        return utf16_length(text)
-
-    def __init__(self, config: ChannelConfig, token: str, *, lookback_days: int = 30, timeout: float = 20.0,
-                 ledger=None):  # Graph has no daily quota: the ledger is not used
-        super().__init__(config, token, timeout=timeout)
+    def __init__(self, config: ChannelConfig, token: str, **kwargs):
+        super().__init__(config, token, **kwargs)
         self.page_id = self.account
         self.posts_to_scan = max(1, int(config.options.get("posts_to_scan", 25)))
-        self.lookback = timedelta(days=lookback_days)
 
     # --- public interface ----------------------------------------------------------
     def list_new_comments(self, cursor: dict | None) -> Listing:

@@ -8,7 +8,7 @@ parameter (query for reads, form body for writes), cursor paging that follows th
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -120,8 +120,15 @@ class GraphClient:
 
     platform = "Graph"
 
-    def __init__(self, config: ChannelConfig, token: str, *, timeout: float = 20.0) -> None:
+    @staticmethod
+    def reply_length(text: str) -> int:
+        """Meta does not say how it counts; UTF-16 units never undercount."""
+        return utf16_length(text)
+
+    def __init__(self, config: ChannelConfig, token: str, *, lookback_days: int = 30, timeout: float = 20.0,
+                 ledger=None) -> None:  # Graph has no daily quota: the ledger is not used
         self.config = config
+        self.lookback = timedelta(days=lookback_days)
         self.account = str(config.account)
         self.version = str(config.options.get("graph_version", GRAPH_VERSION))
         self.root = f"{config.base_url.rstrip('/')}/{self.version}"

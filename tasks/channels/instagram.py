@@ -25,7 +25,7 @@ from typing import Iterator
 from tanggap.settings import ChannelConfig
 
 from .base import ChannelError, CommentRef, Duplicate, IncomingComment, Listing, NotFound, PublishedReply, Rejected
-from .graph import GraphClient, parse_graph_time, same_text, utf16_length
+from .graph import GraphClient, parse_graph_time, same_text
 from .text import clean_text
 
 OVERLAP = timedelta(minutes=5)
@@ -40,17 +40,11 @@ class InstagramClient(GraphClient):
     platform = "Instagram"
     reply_limit = 2_200  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
 
-    @staticmethod
-    def reply_length(text: str) -> int:
-        return utf16_length(text)
-
-    def __init__(self, config: ChannelConfig, token: str, *, lookback_days: int = 30, timeout: float = 20.0,
-                 ledger=None):  # Graph has no daily quota: the ledger is not used
-        super().__init__(config, token, timeout=timeout)
+    def __init__(self, config: ChannelConfig, token: str, **kwargs):
+        super().__init__(config, token, **kwargs)
         self.user_id = self.account
         self.username = str(config.options.get("username", "")).lstrip("@").lower()
         self.media_to_scan = max(1, int(config.options.get("media_to_scan", 25)))
-        self.lookback = timedelta(days=lookback_days)
         self._media_links: dict[str, str | None] = {}
 
     # --- public interface ----------------------------------------------------------
