@@ -125,6 +125,22 @@ class JsonHandler(BaseHTTPRequestHandler):
     server: "LoopbackServer"
     protocol_version = "HTTP/1.1"
 
+    # Every method goes to one place; each simulator routes by method and path there.
+    def do_GET(self) -> None:
+        self.handle_request()
+
+    def do_POST(self) -> None:
+        self.handle_request()
+
+    def do_PUT(self) -> None:
+        self.handle_request()
+
+    def do_DELETE(self) -> None:
+        self.handle_request()
+
+    def handle_request(self) -> None:
+        raise NotImplementedError
+
     def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)

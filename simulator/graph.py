@@ -472,15 +472,6 @@ class GraphHandler(JsonHandler):
     server_version = "Graph"
     sys_version = ""
 
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
     # -- subclass hooks ------------------------------------------------------------------
     def api(self, request: GraphRequest) -> dict:
         raise NotImplementedError
@@ -493,7 +484,7 @@ class GraphHandler(JsonHandler):
     def site(self) -> GraphSite:
         return self.server.site  # type: ignore[return-value]
 
-    def _dispatch(self) -> None:
+    def handle_request(self) -> None:
         body = self.read_body()
         path, query = self.split_url()
         if path.startswith("/__sim/"):

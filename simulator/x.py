@@ -603,19 +603,7 @@ class _Handler(JsonHandler):
     server_version = "tsa_b"  # what api.x.com answers with
     sys_version = ""
 
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_PUT(self) -> None:
-        self._handle()
-
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def _handle(self) -> None:
+    def handle_request(self) -> None:
         site: XSite = self.server.site
         path, query = self.split_url()
         raw_body = self.read_body()

@@ -643,16 +643,7 @@ class YouTubeHandler(JsonHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the "timeout" fault): nothing left to answer
 
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def _handle(self) -> None:
+    def handle_request(self) -> None:
         body = self.read_body()  # always read it, so a kept-alive connection stays in step
         path, query = self.split_url()
         if path.startswith(API_PREFIX + "/"):
