@@ -17,6 +17,7 @@ import requests
 from tanggap.settings import ChannelConfig
 
 from .base import AuthError, ChannelError, Duplicate, NotFound, RateLimited, Rejected, Unavailable
+from .http import json_body, send
 from .text import clean_text
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
@@ -152,32 +153,14 @@ class GraphClient:
             params = {**(params or {}), "access_token": self._token}
         else:
             data = {**(data or {}), "access_token": self._token}
-        try:
-            response = self.http.request(method, url, params=params, data=data, timeout=self.timeout)
-        except requests.Timeout:
-            raise Unavailable(f"tidak ada jawaban dalam {self.timeout:g} detik ({where})") from None
-        except requests.ConnectionError as exc:
-            raise Unavailable(f"tidak dapat terhubung ke {self.config.base_url}: {type(exc).__name__}") from None
-        except requests.RequestException as exc:
-            raise Unavailable(f"permintaan gagal ({where}): {type(exc).__name__}") from None
-        if response.status_code >= 400:
-            raise error_for(response)
-        return response
-
-    def _json(self, response: requests.Response) -> dict:
-        try:
-            payload = response.json()
-        except ValueError:
-            raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from None
-        if not isinstance(payload, dict):
-            raise Unavailable(f"jawaban JSON bukan objek: {str(payload)[:120]}")
-        return payload
+        return send(self.http, method, url, params=params, data=data, timeout=self.timeout, where=where,
+                    error_for=error_for)
 
     def _get(self, route: str, params: dict | None = None) -> dict:
-        return self._json(self._request("GET", route, params=params))
+        return json_body(self._request("GET", route, params=params), dict)
 
     def _post(self, route: str, data: dict) -> dict:
-        return self._json(self._request("POST", route, data=data))
+        return json_body(self._request("POST", route, data=data), dict)
 
     # --- paging --------------------------------------------------------------------
     def _payloads(self, route: str | None = None, params: dict | None = None, *,
@@ -201,7 +184,7 @@ class GraphClient:
             if url + "?" + urlencode(sorted(query.items())) in seen:
                 raise Unavailable(f"paging Graph berputar di tempat ({route or 'halaman berikutnya'})")
             seen.add(url + "?" + urlencode(sorted(query.items())))
-            payload = self._json(self._request("GET", url=url, params=query))
+            payload = json_body(self._request("GET", url=url, params=query), dict)
 
     def _items(self, route: str | None = None, params: dict | None = None, *, first: dict | None = None
                ) -> Iterator[dict]:

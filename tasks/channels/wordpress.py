@@ -22,6 +22,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
+from .http import json_body, send
 from .text import html_to_text
 
 # `after` compares with the local comment date, exclusive, to the second: step back a little
@@ -83,7 +84,7 @@ class WordPressClient:
         # Plain text: escape it so WordPress shows it as written instead of as markup.
         body = {"post": int(to.thread_id), "parent": int(to.external_id), "content": html.escape(text, quote=False)}
         try:
-            item = self._request("POST", "comments", json=body).json()
+            item = json_body(self._request("POST", "comments", json=body), dict)
         except Duplicate:
             # The same content is already there: our earlier attempt landed.
             found = self.find_our_reply(to)
@@ -106,7 +107,7 @@ class WordPressClient:
 
     def my_user_id(self) -> int:
         if self._me is None:
-            self._me = int(self._json(self._request("GET", "users/me"))["id"])
+            self._me = int(json_body(self._request("GET", "users/me"))["id"])
         return self._me
 
     # --- HTTP ----------------------------------------------------------------------
@@ -120,7 +121,7 @@ class WordPressClient:
         url, extra = self._url(route)
         response = self._request("GET", url=url, params={**extra, **params})
         while True:
-            items = self._json(response)
+            items = json_body(response)
             if not isinstance(items, list):
                 raise Unavailable(f"daftar komentar bukan larik JSON: {str(items)[:200]}")
             yield from items
@@ -134,22 +135,8 @@ class WordPressClient:
         if url is None:
             url, extra = self._url(route)
             params = {**extra, **(params or {})}
-        try:
-            response = self.http.request(method, url, params=params, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise Unavailable(f"tidak ada jawaban dalam {self.timeout:.0f} detik ({method} {route or url})") from exc
-        except requests.ConnectionError as exc:
-            raise Unavailable(f"tidak dapat terhubung ke {self.base_url}: {type(exc).__name__}") from exc
-        if response.status_code >= 400:
-            raise _error_for(response)
-        return response
-
-    @staticmethod
-    def _json(response: requests.Response):
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from exc
+        return send(self.http, method, url, params=params, timeout=self.timeout, where=f"{method} {route or url}",
+                    error_for=_error_for, **kwargs)
 
     # --- parsing -------------------------------------------------------------------
     def _parse(self, item: dict) -> IncomingComment:

@@ -34,6 +34,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
+from .http import json_body, send
 from .text import clean_text
 
 PAGE_SIZE = 100  # the timelines' maximum
@@ -212,7 +213,7 @@ class XClient:
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         body = {"text": text, "reply": {"in_reply_to_tweet_id": to.external_id}}
         try:
-            data = self._json(self._request("POST", "tweets", json=body)).get("data") or {}
+            data = json_body(self._request("POST", "tweets", json=body), dict).get("data") or {}
         except Duplicate:
             # X refuses the same text twice: our earlier attempt most likely landed.
             found = self.find_our_reply(to, text)
@@ -243,7 +244,7 @@ class XClient:
 
     def hide(self, to: CommentRef) -> None:
         """Hide a reply in one of our own conversations (X allows nothing else: 403 otherwise)."""
-        body = self._json(self._request("PUT", f"tweets/{to.external_id}/hidden", json={"hidden": True}))
+        body = json_body(self._request("PUT", f"tweets/{to.external_id}/hidden", json={"hidden": True}), dict)
         if not (body.get("data") or {}).get("hidden"):
             raise Unavailable(f"X tidak mengonfirmasi penyembunyian: {str(body)[:200]}")
 
@@ -263,7 +264,7 @@ class XClient:
         """Yield timeline pages, following the server's own `meta.next_token`."""
         params = dict(params)
         for _ in range(max_pages):
-            body = self._json(self._request("GET", route, params=params))
+            body = json_body(self._request("GET", route, params=params), dict)
             if "data" not in body and body.get("errors") and "meta" not in body:
                 raise _partial_error(body["errors"])  # 200 with only errors: the user is gone, ...
             yield body
@@ -273,26 +274,8 @@ class XClient:
             params["pagination_token"] = token
 
     def _request(self, method: str, route: str, *, params: dict | None = None, **kwargs) -> requests.Response:
-        url = f"{self.base_url}/2/{route}"
-        try:
-            response = self.http.request(method, url, params=params, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise Unavailable(f"tidak ada jawaban dalam {self.timeout:g} detik ({method} /2/{route})") from exc
-        except requests.ConnectionError as exc:
-            raise Unavailable(f"tidak dapat terhubung ke {self.base_url}: {type(exc).__name__}") from exc
-        if response.status_code >= 400:
-            raise _error_for(response)
-        return response
-
-    @staticmethod
-    def _json(response: requests.Response) -> dict:
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from exc
-        if not isinstance(body, dict):
-            raise Unavailable(f"jawaban bukan objek JSON (HTTP {response.status_code}): {str(body)[:120]}")
-        return body
+        return send(self.http, method, f"{self.base_url}/2/{route}", params=params, timeout=self.timeout,
+                    where=f"{method} /2/{route}", error_for=_error_for, **kwargs)
 
     def _link(self, username: str | None, tweet_id: str) -> str:
         return f"{self.web_url}/{username or 'i'}/status/{tweet_id}"

@@ -48,6 +48,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
+from .http import json_body, send
 from .text import clean_text
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the API's quota day turns at midnight here
@@ -215,7 +216,7 @@ class YouTubeClient:
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # YouTube has no duplicate-content error to fall back on: the caller looks first.
         body = {"snippet": {"parentId": to.parent_external_id or to.external_id, "textOriginal": text}}
-        item = self._json(self._request("POST", "comments", params={"part": "snippet"}, json=body,
+        item = json_body(self._request("POST", "comments", params={"part": "snippet"}, json=body,
                                         cost=WRITE_COST, purpose="write"))
         try:
             return self._published(str(item["id"]), to.thread_id)
@@ -289,7 +290,7 @@ class YouTubeClient:
         token = None
         while True:
             page_params = {**params, "pageToken": token} if token else params
-            data = self._json(self._request("GET", resource, params=page_params, cost=READ_COST, purpose="read"))
+            data = json_body(self._request("GET", resource, params=page_params, cost=READ_COST, purpose="read"))
             items = data.get("items") if isinstance(data, dict) else None
             if not isinstance(items, list):
                 raise Unavailable(f"jawaban {resource}.list tanpa larik items: {str(data)[:200]}")
@@ -302,23 +303,8 @@ class YouTubeClient:
                  **kwargs) -> requests.Response:
         if self.ledger is not None:
             self.ledger.spend(cost, purpose=purpose)  # raises RateLimited before anything is sent
-        url = f"{self.api_root}/{path}"
-        try:
-            response = self.http.request(method, url, params=params, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise Unavailable(f"tidak ada jawaban dalam {self.timeout:.0f} detik ({method} {path})") from exc
-        except requests.ConnectionError as exc:
-            raise Unavailable(f"tidak dapat terhubung ke {self.api_root}: {type(exc).__name__}") from exc
-        if response.status_code >= 400:
-            raise _error_for(response)
-        return response
-
-    @staticmethod
-    def _json(response: requests.Response):
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from exc
+        return send(self.http, method, f"{self.api_root}/{path}", params=params, timeout=self.timeout,
+                    where=f"{method} {path}", error_for=_error_for, **kwargs)
 
     # --- parsing -------------------------------------------------------------------
     def _parse(self, item: dict, video_id: str, *, top_id: str | None = None,

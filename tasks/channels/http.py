@@ -1,0 +1,40 @@
+"""The transport every connector shares: one call that always has a timeout, transport
+failures as Unavailable, HTTP errors mapped by the platform's own `error_for`, and JSON
+bodies read without letting a broken body escape as a bare ValueError.
+
+Messages name `where` (method and route), never a URL: some platforms carry the token in it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import requests
+
+from .base import ChannelError, Unavailable
+
+
+def send(http: requests.Session, method: str, url: str, *, timeout: float, where: str,
+         error_for: Callable[[requests.Response], ChannelError], **kwargs) -> requests.Response:
+    try:
+        response = http.request(method, url, timeout=timeout, **kwargs)
+    except requests.Timeout:
+        raise Unavailable(f"tidak ada jawaban dalam {timeout:g} detik ({where})") from None
+    except requests.ConnectionError as exc:
+        raise Unavailable(f"tidak dapat terhubung ({where}): {type(exc).__name__}") from None
+    except requests.RequestException as exc:
+        raise Unavailable(f"permintaan gagal ({where}): {type(exc).__name__}") from None
+    if response.status_code >= 400:
+        raise error_for(response)
+    return response
+
+
+def json_body(response: requests.Response, expect: type | None = None):
+    """The parsed body; Unavailable when it is not JSON (or not of the `expect`ed type)."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from None
+    if expect is not None and not isinstance(body, expect):
+        raise Unavailable(f"jawaban JSON bukan {expect.__name__} (HTTP {response.status_code}): {str(body)[:120]}")
+    return body
