@@ -16,7 +16,7 @@ import requests
 
 from tanggap.settings import ChannelConfig
 
-from .base import AuthError, ChannelError, Duplicate, NotFound, RateLimited, Rejected, Unavailable
+from .base import AuthError, ChannelError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from .http import json_body, send
 from .text import clean_text
 
@@ -211,3 +211,19 @@ class GraphClient:
         result = self._post(comment_id, {field: "true"})
         if result.get("success") is not True:
             raise Rejected(f"Graph tidak mengonfirmasi penyembunyian komentar {comment_id}: {str(result)[:200]}")
+
+    def _post_reply(self, to: CommentRef, text: str, edge: str) -> str:
+        """POST a reply to the top-level comment's `edge` (a reply to a reply goes there too);
+        on Graph's duplicate error, our earlier reply is the answer. Returns the reply's id."""
+        target = to.parent_external_id or to.external_id
+        try:
+            created = self._post(f"{target}/{edge}", {"message": text})
+        except Duplicate:
+            found = self.find_our_reply(to, text)
+            if found is None:
+                raise
+            return found.external_id
+        reply_id = str(created.get("id") or "")
+        if not reply_id:
+            raise Rejected(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
+        return reply_id

@@ -24,7 +24,7 @@ from typing import Iterator
 
 from tanggap.settings import ChannelConfig
 
-from .base import ChannelError, CommentRef, Duplicate, IncomingComment, Listing, NotFound, PublishedReply, Rejected
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time, same_text
 from .text import clean_text
 
@@ -127,17 +127,7 @@ class InstagramClient(GraphClient):
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Only top-level comments take replies: a reply to a reply goes to its top-level comment.
-        target = to.parent_external_id or to.external_id
-        try:
-            created = self._post(f"{target}/replies", {"message": text})
-        except Duplicate:
-            found = self.find_our_reply(to, text)
-            if found is None:
-                raise
-            return found
-        reply_id = str(created.get("id") or "")
-        if not reply_id:
-            raise Rejected(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
+        reply_id = self._post_reply(to, text, "replies")
         return PublishedReply(external_id=reply_id, link=self._media_link(to.thread_id))
 
     def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
