@@ -27,7 +27,6 @@ from __future__ import annotations
 import zlib
 from datetime import datetime, timedelta, timezone
 
-from simulator.common import tanggal
 from simulator.graph import (
     OMIT,
     GraphError,
@@ -42,9 +41,8 @@ from simulator.graph import (
     paginate,
     permission_error,
     project,
-    render_comments,
+    render_item,
     render_document,
-    text_html,
     too_long,
     unknown_path,
     unsupported,
@@ -340,16 +338,9 @@ class _FacebookHandler(GraphHandler):
                                    "coba Tanggap. Muat ulang halaman untuk melihat balasan terbaru.", body)
 
     def _render_post(self, post: dict) -> str:
-        site = self.fb
-        closed = "" if post.get("comments_allowed", True) else '<p class="note">Komentar dinonaktifkan.</p>'
-        return (
-            f'<article class="post" id="kiriman-{post["id"]}">'
-            f'<div class="meta"><strong>{text_html(site.account_name)}</strong> · '
-            f'<a href="{site.post_link(post["id"])}"><time datetime="{post["created"].isoformat()}">'
-            f"{tanggal(post['created'])}</time></a></div>"
-            f'<div class="entry">{text_html(post["message"])}</div>{render_comments(site, post["id"])}{closed}'
-            f"</article>"
-        )
+        return render_item(self.fb, element_id=f"kiriman-{post['id']}", author=self.fb.account_name,
+                           link=self.fb.post_link(post["id"]), created=post["created"], text=post["message"],
+                           thread_id=post["id"], comments_open=post.get("comments_allowed", True))
 
 
 class FacebookSimulator(GraphSimulatorBase):

@@ -608,6 +608,19 @@ def render_document(title: str, heading: str, note: str, body: str, brand: str =
     )
 
 
+def render_item(site: GraphSite, *, element_id: str, author: str, link: str, created, text: str, thread_id: str,
+                comments_open: bool) -> str:
+    """One post or media with its threaded comments, as the public page shows it."""
+    closed = "" if comments_open else '<p class="note">Komentar dinonaktifkan.</p>'
+    return (
+        f'<article class="post" id="{element_id}">'
+        f'<div class="meta"><strong>{text_html(author)}</strong> · '
+        f'<a href="{link}"><time datetime="{created.isoformat()}">{tanggal(created)}</time></a></div>'
+        f'<div class="entry">{text_html(text)}</div>{render_comments(site, thread_id)}{closed}'
+        f"</article>"
+    )
+
+
 def render_comments(site: GraphSite, thread_id: str) -> str:
     """The public thread: top-level comments oldest first, replies under them; hidden and
     deleted comments are not shown; the account's own comments carry the official badge."""

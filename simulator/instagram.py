@@ -27,7 +27,6 @@ from __future__ import annotations
 import zlib
 from datetime import datetime, timedelta, timezone
 
-from simulator.common import tanggal
 from simulator.graph import (
     OMIT,
     Field,
@@ -43,9 +42,8 @@ from simulator.graph import (
     paginate,
     permission_error,
     project,
-    render_comments,
+    render_item,
     render_document,
-    text_html,
     too_long,
     unknown_path,
     unsupported,
@@ -304,16 +302,9 @@ class _InstagramHandler(GraphHandler):
                                    "Tanggap. Muat ulang halaman untuk melihat balasan terbaru.", body, brand="#c13584")
 
     def _render_media(self, media: dict) -> str:
-        site = self.ig
-        closed = "" if media["comments_enabled"] else '<p class="note">Komentar dinonaktifkan.</p>'
-        return (
-            f'<article class="post" id="media-{media["id"]}">'
-            f'<div class="meta"><strong>{text_html(site.username)}</strong> · '
-            f'<a href="{site.media_link(media)}"><time datetime="{media["created"].isoformat()}">'
-            f"{tanggal(media['created'])}</time></a></div>"
-            f'<div class="entry">{text_html(media["caption"])}</div>{render_comments(site, media["id"])}{closed}'
-            f"</article>"
-        )
+        return render_item(self.ig, element_id=f"media-{media['id']}", author=self.ig.username,
+                           link=self.ig.media_link(media), created=media["created"], text=media["caption"],
+                           thread_id=media["id"], comments_open=media["comments_enabled"])
 
 
 class InstagramSimulator(GraphSimulatorBase):
