@@ -28,7 +28,8 @@ def finished_case(session: Session, *, channel_row: Channel, number: int, posted
                   text: str = "Kapan pendaftaran pelatihan hortikultura dibuka?", author: str = "Sari Wulandari",
                   category: str = "pertanyaan", outcome: str = "setujui", minutes: dict | None = None,
                   approver: str = "Kepala Bagian Umum (uji)", approver_nip: str | None = "198001012005011001",
-                  reply: str | None = None, correction: str | None = None, archived: bool = True) -> Comment:
+                  reply: str | None = None, correction: str | None = None, note: str = "",
+                  archived: bool = True) -> Comment:
     """One case that went the whole way; `outcome` is setujui | eskalasi | tutup | sembunyikan.
 
     `minutes` sets how long each step took (check, draft, correction, decision, publish, confirm).
@@ -53,7 +54,7 @@ def finished_case(session: Session, *, channel_row: Channel, number: int, posted
     moment += timedelta(minutes=m["correction"])
     action = "eskalasi" if outcome == "eskalasi" else outcome
     session.add(Decision(comment=case, stage="correction", actor_name=approver, actor_nip=approver_nip,
-                         role=HEAD_OF_GENERAL_AFFAIRS, action=action, note="", decided_at=moment))
+                         role=HEAD_OF_GENERAL_AFFAIRS, action=action, note=note, decided_at=moment))
     final = correction or draft_text.replace("[Tuliskan jawaban singkat di sini.]", "Pendaftaran dibuka 1 Desember.")
     if outcome in ("setujui", "eskalasi"):
         session.add(ReplyVersion(comment=case, number=2, kind="correction", text=final, author_name=approver,

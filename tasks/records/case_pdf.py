@@ -16,6 +16,13 @@ from .wording import at, durasi, letterhead
 
 def case_pdf(record: dict, softfile: bytes, softfile_name: str) -> PdfOutput:
     """The hardfile of `record`; `softfile` (its JSON) travels inside as an associated file."""
+    softfile_item = EmbeddedFile(softfile_name, softfile, f"Softfile arsip kasus #{record['case_id']} (JSON)")
+    return render_pdfa(case_html(record, softfile_name), attachments=[softfile_item],
+                       moment=datetime.fromisoformat(record["archived_at"]))
+
+
+def case_html(record: dict, softfile_name: str) -> str:
+    """The hardfile's HTML."""
     versions = []
     for number, version in enumerate(record["reply_versions"]):
         previous = record["reply_versions"][number - 1]["text"] if number else None
@@ -23,7 +30,7 @@ def case_pdf(record: dict, softfile: bytes, softfile_name: str) -> PdfOutput:
     comment = record["comment"]
     times = step_times(datetime.fromisoformat(comment["posted_at"]),
                        [(s["step"], datetime.fromisoformat(s["ended"])) for s in record["step_times"]])
-    html = render(
+    return render(
         "records/case.html.j2",
         r=record,
         kop=letterhead(),
@@ -36,5 +43,3 @@ def case_pdf(record: dict, softfile: bytes, softfile_name: str) -> PdfOutput:
         at=at,
         durasi=durasi,
     )
-    softfile_item = EmbeddedFile(softfile_name, softfile, f"Softfile arsip kasus #{record['case_id']} (JSON)")
-    return render_pdfa(html, attachments=[softfile_item], moment=datetime.fromisoformat(record["archived_at"]))

@@ -53,6 +53,14 @@ class _GlyphWatch(logging.Handler):
             self.found.append(record.getMessage())
 
 
+def _each_associated_file_once(_document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF array; keep one reference."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
 def render_pdfa(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
                 moment: datetime | None = None) -> PdfOutput:
     """The HTML as PDF/A-3b with the given files embedded; `moment` dates the attachments."""
@@ -70,7 +78,7 @@ def render_pdfa(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embed
     logger.addHandler(watch)
     try:
         data = HTML(string=html, base_url=str(TEMPLATES_DIR / "records")).write_pdf(
-            pdf_variant=PDF_VARIANT, attachments=embedded)
+            pdf_variant=PDF_VARIANT, attachments=embedded, finisher=_each_associated_file_once)
     finally:
         logger.removeHandler(watch)
     return PdfOutput(data=data, missing_glyphs=watch.found)
