@@ -66,7 +66,7 @@ def case_facts(session: Session, start: datetime, end: datetime) -> list[CaseFac
     for comment_id, step, at in session.execute(
             select(Event.comment_id, Event.step, func.max(Event.at)).join(Comment, Event.comment_id == Comment.id)
             .where(*in_range, Event.phase == "end").group_by(Event.comment_id, Event.step)):
-        ends.setdefault(comment_id, []).append((step, _aware(at)))
+        ends.setdefault(comment_id, []).append((step, aware_utc(at)))
     facts = []
     for (case_id, key, name, author, category, status, posted_at, found_at, link, text, reply_id,
          confirmed_at) in rows:
@@ -88,8 +88,8 @@ def case_facts(session: Session, start: datetime, end: datetime) -> list[CaseFac
     return facts
 
 
-def _aware(moment: datetime) -> datetime:
-    # Aggregates bypass the column type, so SQLite hands them back as naive UTC (or as text).
+def aware_utc(moment: datetime | str) -> datetime:
+    """An aggregate's time as aware UTC: aggregates bypass the column type, so SQLite gives naive UTC or text."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

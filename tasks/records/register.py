@@ -128,6 +128,27 @@ def build_register(period: RegisterPeriod) -> dict:
             "missing_glyphs": pdf.missing_glyphs}
 
 
+def rebuild_registers_covering(moments: list[datetime]) -> list[str]:
+    """Registers already written whose period holds one of `moments` are drawn again (after a purge)."""
+    rebuilt = []
+    for path in sorted(archive_store.resolve(REGISTER_FOLDER).glob("*/daftar-inventaris-*.csv")):
+        kind, label = path.stem.removeprefix("daftar-inventaris-").split("-", 1)
+        if kind == "harian":
+            day = date.fromisoformat(label)
+        elif kind == "mingguan":
+            year, week = label.split("-W")
+            day = date.fromisocalendar(int(year), int(week), 1)
+        elif kind == "bulanan":
+            day = date.fromisoformat(f"{label}-01")
+        else:
+            continue
+        period = register_period(kind, day)
+        if any(period.start <= moment < period.end for moment in moments):
+            build_register(period)
+            rebuilt.append(register_files(period)["pdf"])
+    return rebuilt
+
+
 def _count(rows: list[dict], column: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row in rows:
