@@ -92,3 +92,23 @@ def finished_case(session: Session, *, channel_row: Channel, number: int, posted
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
 
+
+
+def write_archive_files(case_id: int) -> None:
+    """The softfile and hardfile of an already archived case, as archiving wrote them (its events stay in the past)."""
+    from db.models import ArchiveRecord
+    from db.session import session_scope
+    from tasks.archiving import case_files_data
+    from tasks.cases import load_case
+    from tasks.records import archive_store
+    from tasks.records.case_record import case_record
+
+    with session_scope() as session:
+        record = case_record(session, load_case(session, case_id))
+    files = case_files_data(record)
+    with session_scope() as session:
+        case = load_case(session, case_id)
+        for kind, (relative, data) in files.items():
+            case.archives.append(ArchiveRecord(kind=kind, path=relative,
+                                               sha256=archive_store.write_atomically(relative, data)))
+    archive_store.write_manifest(archive_store.month_of(case.found_at))
