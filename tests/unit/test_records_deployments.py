@@ -1,0 +1,21 @@
+"""The records deployments are served and described for work pools alike."""
+
+from pathlib import Path
+
+import yaml
+
+from flows.serve import records_deployments
+from tanggap.settings import REPO_ROOT
+
+
+def test_prefect_yaml_describes_the_served_records_deployments_with_the_same_wib_schedules():
+    described = {(d["entrypoint"], d["name"]): d for d in yaml.safe_load((REPO_ROOT / "prefect.yaml").read_text())["deployments"]}
+    served = records_deployments()
+    assert len(served) == 5
+    for deployment in served:
+        entrypoint = f"flows/{Path(deployment.entrypoint.split(':')[0]).name}:{deployment.entrypoint.split(':')[1]}"
+        entry = described[(entrypoint, deployment.name)]
+        (schedule,) = deployment.schedules
+        assert entry["schedules"] == [{"cron": schedule.schedule.cron, "timezone": "Asia/Jakarta"}]
+        assert schedule.schedule.timezone == "Asia/Jakarta"
+        assert entry.get("parameters", {}) == (deployment.parameters or {})
