@@ -19,7 +19,6 @@ from tasks.records.case_pdf import case_html, case_pdf
 from tasks.records.case_record import case_record
 from tasks.cases import load_case
 from tests import case_factory
-from tests.records_env import records_env  # noqa: F401 - fixture
 
 EMOJI = "🙏🇮🇩🔥👩🏽‍🌾"
 ARABIC, HEBREW, CJK = "مرحبا بكم في المركز", "שלום עולם", "你好，培训什么时候开始？こんにちは 안녕하세요"

@@ -23,7 +23,6 @@ from tasks.archiving import archive_case
 from tasks.records import archive_store
 from tasks.records.retention import due_items
 from tests import case_factory
-from tests.records_env import records_env  # noqa: F401 - fixture
 
 
 def cases(*specs: dict) -> list[int]:
