@@ -59,11 +59,16 @@ def case_record(session, case: Comment) -> dict:
         ],
         "decisions": [
             {"stage": d.stage, "actor_name": d.actor_name, "role": d.role, "action": d.action, "note": d.note,
-             "decided_at": when(d.decided_at), "identity": "declared in the form, not authenticated"}
+             "decided_at": when(d.decided_at), "refused": d.refused,
+             "identity": "declared in the form, not authenticated"}
             for d in case.decisions
         ],
+        "hide_result": case.hide_result,
         "publication": None if publication is None else {
             "text": publication.text,
+            "channel_text": publication.channel_text,
+            # What the commenter reads: the channel's text when it differs from the approved one.
+            "text_on_channel": publication.channel_text or publication.text,
             "external_reply_id": publication.external_reply_id,
             "reply_link": publication.reply_link,
             "attempts": publication.attempts,
@@ -124,6 +129,6 @@ def archive_case(comment_id: int) -> str:
                 archive = ArchiveRecord(kind=kind)
                 case.archives.append(archive)
             archive.path, archive.sha256 = str(path), hashlib.sha256(data).hexdigest()
-        case.move_to(CaseStatus.ARCHIVED)
+        case.archive()
         events.record(session, "archive", "end", comment_id=comment_id, detail=stem)
         return case.status.value
