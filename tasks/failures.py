@@ -53,7 +53,8 @@ def _short(exc: BaseException) -> str:
 def put_aside(comment_id: int, exc: BaseException) -> str:
     """Move the case into *perlu penanganan* (from any working status) and say why, once."""
     message, wait = explain(exc)
-    return record_attention(comment_id, message, wait.total_seconds() if wait else None)
+    record = record_attention if events.in_prefect_run() else record_attention.fn  # plain calls: no API
+    return record(comment_id, message, wait.total_seconds() if wait else None)
 
 
 @task(task_run_name="catat-perlu-penanganan-{comment_id}", retries=3, retry_delay_seconds=[2, 10, 30])

@@ -42,7 +42,8 @@ def publish_reply(comment_id: int) -> str | None:
             return note
         events.start_once(session, "publish", comment_id=comment_id)
         if case.publication is None:
-            case.publication = Publication(text=case.current_reply.text, attempts=0, channel_id=case.channel_id)
+            case.publication = Publication(text=case.current_reply.text, attempts=0, channel_id=case.channel_id,
+                                           intent_at=utcnow())
         publication = case.publication
         publication.attempts += 1  # the intent is committed before anything is sent
         attempt, text, intent_at = publication.attempts, publication.text, publication.intent_at

@@ -238,13 +238,12 @@ class YouTubeClient:
         ours = [r for r in replies if self._is_own(r)]
         if to.parent_external_id:
             target = next((r for r in replies if r.ref.external_id == to.external_id), None)
-            if target is not None:
-                ours = [r for r in ours if self._answers(r, target, is_top=False)]
         elif any(_addressed_to(r.text) for r in ours):
-            # To tell whether "@someone" is the top-level author, read the top-level comment (one unit).
-            target = self._top_level(top_id, to.thread_id)
-            ours = [r for r in ours if _addressed_to(r.text) is None
-                    or (target is not None and self._answers(r, target, is_top=True))]
+            target = self._top_level(top_id, to.thread_id)  # whose handle the top-level author has (one unit)
+        else:
+            target = None
+        addressee = _mention_of(target.author_name) if target is not None else None
+        ours = [r for r in ours if _addressed_to(r.text) in (None, addressee)]
         return [PublishedReply(external_id=r.ref.external_id, link=r.link, text=r.text, posted_at=r.posted_at)
                 for r in ours]
 
