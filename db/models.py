@@ -1,16 +1,15 @@
-"""Tables of Tanggap and the life cycle of one case (one incoming comment).
+"""Tables of Tanggap. A case (one incoming comment) moves by the verbs of `db.lifecycle`.
 
-No Prefect or HTTP here: the transitions below are plain methods, testable without a session.
-All timestamps are timezone-aware UTC.
+No Prefect or HTTP here. All timestamps are timezone-aware UTC.
 """
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -22,6 +21,9 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+# The case's states are imported from here by most of the code: they belong to the Comment.
+from .lifecycle import CaseLifeCycle, CaseStatus, InvalidTransition  # noqa: F401
 
 
 def utcnow() -> datetime:
@@ -51,36 +53,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class CaseStatus(str, enum.Enum):
-    NEW = "new"  # in the inventory (SOP step 1)
-    DRAFTED = "drafted"  # draft answer written (step 2)
-    AWAITING_CORRECTION = "awaiting_correction"  # with the Kepala Bagian Umum (step 3)
-    AWAITING_DECISION = "awaiting_decision"  # escalated to the Kepala Balai (step 3)
-    APPROVED = "approved"  # final answer fixed, not yet sent
-    CLOSED = "closed"  # decided: no reply
-    PUBLISHED = "published"  # sent on the channel (step 4)
-    CONFIRMED = "confirmed"  # seen on the channel (step 5)
-    ARCHIVED = "archived"  # softfile and hardfile written
-
-
-ALLOWED_MOVES: dict[CaseStatus, set[CaseStatus]] = {
-    CaseStatus.NEW: {CaseStatus.DRAFTED},
-    CaseStatus.DRAFTED: {CaseStatus.AWAITING_CORRECTION},
-    CaseStatus.AWAITING_CORRECTION: {
-        CaseStatus.APPROVED,
-        CaseStatus.AWAITING_DECISION,
-        CaseStatus.CLOSED,
-    },
-    CaseStatus.AWAITING_DECISION: {CaseStatus.APPROVED, CaseStatus.CLOSED},
-    CaseStatus.APPROVED: {CaseStatus.PUBLISHED},
-    CaseStatus.PUBLISHED: {CaseStatus.CONFIRMED},
-    CaseStatus.CONFIRMED: {CaseStatus.ARCHIVED},
-    CaseStatus.CLOSED: {CaseStatus.ARCHIVED},
-    CaseStatus.ARCHIVED: set(),
-}
-
-class InvalidTransition(Exception):
-    """A case was asked to move in a way the SOP does not allow."""
+def _status_column(**kwargs):
+    return mapped_column(
+        Enum(CaseStatus, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]), **kwargs)
 
 
 class Channel(Base):
@@ -113,7 +88,7 @@ class CheckRun(Base):
     errors: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class Comment(Base):
+class Comment(CaseLifeCycle, Base):
     """An incoming comment and the case built around it."""
 
     __tablename__ = "comment"
@@ -133,14 +108,23 @@ class Comment(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
     category: Mapped[str] = mapped_column(String(32), default="umum")
-    status: Mapped[CaseStatus] = mapped_column(
-        Enum(CaseStatus, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
-        default=CaseStatus.NEW,
-    )
-    respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    # The platform lets us hide this comment (X: only replies in our own conversations).
+    can_hide: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[CaseStatus] = _status_column(default=CaseStatus.NEW)
+    respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the run that owns the case
+    restarts: Mapped[int] = mapped_column(Integer, default=0)  # runs started again by a check, in a row
+    correction_round: Mapped[int] = mapped_column(Integer, default=0)  # times sent back to correction
+    hide_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    hide_result: Mapped[str | None] = mapped_column(String(16))  # hidden | refused
+    # The sending lease: one run at a time may look for our reply and post it.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Perlu penanganan: the step that failed, the status to go back to, and when to try again.
     last_error: Mapped[str | None] = mapped_column(Text)
-    # Set when the last error may pass (rate limit, outage): from then on a new run may try again.
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attention_step: Mapped[str | None] = mapped_column(String(32))
+    resume_status: Mapped[CaseStatus | None] = _status_column(nullable=True)
+    attention_count: Mapped[int] = mapped_column(Integer, default=0)
     # Set when the retention ended and the commenter's name, account id and raw payload were removed.
     personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -150,12 +134,6 @@ class Comment(Base):
     publication: Mapped[Publication | None] = relationship(back_populates="comment")
     archives: Mapped[list[ArchiveRecord]] = relationship(order_by="ArchiveRecord.id", back_populates="comment")
 
-    # --- life cycle -------------------------------------------------------------------
-    def move_to(self, new: CaseStatus) -> None:
-        if new not in ALLOWED_MOVES[self.status]:
-            raise InvalidTransition(f"case {self.id}: {self.status.value} -> {new.value} is not allowed")
-        self.status = new
-
     @property
     def was_answered(self) -> bool:
         return self.publication is not None and self.publication.external_reply_id is not None
@@ -164,11 +142,21 @@ class Comment(Base):
     def current_reply(self) -> ReplyVersion | None:
         return self.versions[-1] if self.versions else None
 
+    @property
+    def accepted_decisions(self) -> list[Decision]:
+        return [d for d in self.decisions if not d.refused]
+
     def add_version(self, kind: str, text: str, author_name: str, role: str) -> ReplyVersion:
         # Appended on this side so the new row cascades into the case's session.
         version = ReplyVersion(number=len(self.versions) + 1, kind=kind, text=text, author_name=author_name, role=role)
         self.versions.append(version)
         return version
+
+    def add_decision(self, **fields) -> Decision:
+        decision = Decision(**fields)
+        self.decisions.append(decision)
+        self.restarts = 0  # a person acted: automatic restarts count from zero again
+        return decision
 
 
 class ReplyVersion(Base):
@@ -203,6 +191,10 @@ class Decision(Base):
     action: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Which form answer this was ("<flow run id>:<input key>"): a replayed run finds it recorded.
+    answer_ref: Mapped[str | None] = mapped_column(String(200))
+    # A second answer to a step already decided is kept, with who and what, but not applied.
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
 
     comment: Mapped[Comment] = relationship(back_populates="decisions")
 
@@ -211,10 +203,15 @@ class Publication(Base):
     """The reply on its way out: intent first, the platform's id once it is there."""
 
     __tablename__ = "publication"
+    # One reply on a channel answers one case: no case adopts another's reply.
+    __table_args__ = (UniqueConstraint("channel_id", "external_reply_id", name="uq_publication_channel_reply"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), unique=True)
-    text: Mapped[str] = mapped_column(Text)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    text: Mapped[str] = mapped_column(Text)  # the approved answer
+    # The reply as it stands on the channel, when it differs (typed there by hand, or changed by the platform).
+    channel_text: Mapped[str | None] = mapped_column(Text)
     intent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     external_reply_id: Mapped[str | None] = mapped_column(String(128))
@@ -258,6 +255,28 @@ class PurgeRecord(Base):
     document_path: Mapped[str | None] = mapped_column(String(1000))  # the berita acara PDF, relative
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class UnreadableItem(Base):
+    """An item a channel listed but we could not read: kept in the inventory and tried again."""
+
+    __tablename__ = "unreadable_item"
+    __table_args__ = (UniqueConstraint("channel_id", "external_id", name="uq_unreadable_channel_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    external_id: Mapped[str | None] = mapped_column(String(128))  # None when even the id was unreadable
+    thread_id: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)
+    check_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_tried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # read (a case now) | gone (deleted on the platform)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))  # the case, once read
+
+    channel: Mapped[Channel] = relationship()
 
 
 class QuotaUsage(Base):

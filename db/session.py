@@ -47,6 +47,19 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         yield session
 
 
+def lock_for_writing(session: Session) -> None:
+    """Make what this transaction reads next hold until it commits, as SELECT ... FOR UPDATE does.
+
+    PostgreSQL takes row locks from the query's FOR UPDATE. SQLite has no row locks: the
+    transaction takes the database's write lock now (BEGIN IMMEDIATE), waiting for the busy
+    timeout if another writer has it, so no other process changes what it is about to read.
+    Call it first in the transaction.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def migrate(url: str | None = None) -> None:
     """Bring the schema to the newest Alembic revision (the only way the schema changes)."""
     config = Config()

@@ -2,6 +2,8 @@
 
 The run waits for people without holding a process; when resumed it starts again from the
 top and every step consults the case in the database, so what is done is not done again.
+A step that fails for good puts the case into *perlu penanganan*; the run then waits for
+operations (or for the scheduled retry) and carries on with what they chose.
 """
 
 from prefect import flow
@@ -10,6 +12,8 @@ from db.models import CaseStatus
 from tasks.archiving import archive_case
 from tasks.cases import case_status
 from tasks.drafting import draft_reply
+from tasks.failures import put_aside
+from tasks.operations import ask_operations, record_operations_choice
 from tasks.publishing import confirm_reply, hide_comment, publish_reply
 from tasks.review import ask_for_correction, ask_for_decision, record_correction, record_decision
 
@@ -17,6 +21,19 @@ from tasks.review import ask_for_correction, ask_for_decision, record_correction
 @flow(name="respond", flow_run_name="tanggapi-kasus-{comment_id}")
 def respond(comment_id: int) -> str:
     """Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan."""
+    while True:
+        if case_status(comment_id) == CaseStatus.NEEDS_ATTENTION:
+            choice = ask_operations(comment_id)  # waits: coba lagi / kembalikan ke koreksi / tutup
+            record_operations_choice(comment_id, choice)
+        try:
+            return follow_the_sop(comment_id)
+        except Exception as exc:  # noqa: BLE001 - every failure is parked where people see it
+            if put_aside(comment_id, exc) != CaseStatus.NEEDS_ATTENTION:  # perlu penanganan, or retried later
+                raise  # the case was finished meanwhile: nothing to park
+
+
+
+def follow_the_sop(comment_id: int) -> str:
     draft_reply(comment_id)  # step 2: Ketua Tim's draft from the template
 
     if case_status(comment_id) in (CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION):
@@ -27,7 +44,9 @@ def respond(comment_id: int) -> str:
         decision = ask_for_decision(comment_id)  # step 3: internal policy, waits for the Kepala Balai
         record_decision(comment_id, decision)
 
-    publish_reply(comment_id)  # step 4: only an approved answer is sent, and only once
+    note = publish_reply(comment_id)  # step 4: only an approved answer is sent, and only once
+    if note:
+        return note  # another run holds the case and finishes it
     confirm_reply(comment_id)  # step 5: the answer is visible to the commenter
-    hide_comment(comment_id)  # only when the approver closed it as spam or abuse
+    hide_comment(comment_id)  # only when a person closed it as spam or abuse
     return archive_case(comment_id)  # softfile + hardfile, answered or closed

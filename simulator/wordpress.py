@@ -408,6 +408,8 @@ class WordPressSite:
         self._posts: dict[int, dict] = {}
         self._comments: dict[int, dict] = {}
         self._faults: list[_Fault] = []
+        # Comment ids a broken plugin filter mangles in list responses (single GETs stay whole).
+        self.broken_in_listings: set[int] = set()
         self._next_post_id = 101
         self._next_comment_id = 401
         self._api_requests: dict[str, int] = {}
@@ -1476,8 +1478,12 @@ class _Handler(BaseHTTPRequestHandler):
 
         response = self._run_api(route, params, pairs, body, plain_permalinks)
         if fault == "malformed_item" and isinstance(response.data, list) and response.data:
-            broken = {k: v for k, v in response.data[-1].items() if k not in ("date_gmt", "content")}
-            response = ApiResponse(response.status, [*response.data[:-1], broken], response.headers)
+            response = ApiResponse(response.status, [*response.data[:-1], _mangled(response.data[-1])],
+                                   response.headers)
+        if site.broken_in_listings and isinstance(response.data, list):
+            response = ApiResponse(response.status, [
+                _mangled(item) if isinstance(item, dict) and item.get("id") in site.broken_in_listings else item
+                for item in response.data], response.headers)
         if fault == "post_then_500" and response.status == 201:
             response = ApiResponse(500, _internal_error())
         if fault == "post_then_timeout":
@@ -1642,3 +1648,8 @@ class WordPressSimulator:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def _mangled(item: dict) -> dict:
+    """A comment as a broken plugin filter leaves it: no date_gmt, no content."""
+    return {k: v for k, v in item.items() if k not in ("date_gmt", "content")}

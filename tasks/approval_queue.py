@@ -35,9 +35,8 @@ def refresh_approval_queue() -> int:
             .order_by(Comment.id)
         ).all()
         problems = [
-            f"- **#{c.id}** ({markdown_escape(c.channel.name)}, {c.status.value}"
-            f"{', dicoba lagi otomatis setelah ' + waktu(c.retry_at) if c.retry_at else ', perlu ditangani petugas'}): "
-            f"{markdown_escape(c.last_error[:300])}"
+            f"- **#{c.id}** ({markdown_escape(c.channel.name)}, {_trouble_state(c)}): "
+            f"{markdown_escape(c.last_error[:300])} [buka]({ui}/runs/flow-run/{c.respond_flow_run_id})"
             for c in troubled
         ]
         now = utcnow()
@@ -59,6 +58,14 @@ def refresh_approval_queue() -> int:
         create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
                                  description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
     return len(rows)
+
+
+def _trouble_state(case: Comment) -> str:
+    if case.status != CaseStatus.NEEDS_ATTENTION:
+        return f"{case.status.value}, percobaan terakhir gagal, dicoba lagi"
+    if case.retry_at:
+        return f"perlu penanganan, dicoba lagi otomatis setelah {waktu(case.retry_at)}"
+    return "perlu penanganan, menunggu petugas"
 
 
 @task(task_run_name="terbitkan-antrean-persetujuan")

@@ -75,7 +75,7 @@ def archive_case(comment_id: int) -> str:
                 for kind, (relative, data) in files.items():
                     archive_store.put_in_place(staged[kind], relative)
                     _keep(case, kind, relative, data)
-                case.move_to(CaseStatus.ARCHIVED)
+                case.archive()
                 events.record(session, "archive", "end", comment_id=comment_id,
                               detail=f"kasus-{case.id:06d}-{case.channel.key}")
             status = case.status.value

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import CaseStatus, Channel, Comment
-from db.session import session_scope
+from db.session import lock_for_writing, session_scope
 from tanggap.settings import ChannelConfig, get_settings
 
 from .channels.base import CommentRef
@@ -25,6 +25,7 @@ def load_case(session: Session, comment_id: int, *, for_update: bool = False) ->
                  selectinload(Comment.channel))
     )
     if for_update:
+        lock_for_writing(session)
         query = query.with_for_update()
     comment = session.scalar(query)
     if comment is None:

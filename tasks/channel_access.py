@@ -4,7 +4,9 @@
   before that moment; the channel row records until when and why.
 - A Prefect global concurrency limit per channel (`kanal-<key>`) caps parallel calls from all
   flow runs together.
-- Channels with a daily quota (YouTube) book every call in the database ledger first.
+- Channels with a daily quota (YouTube) book every call in the database ledger first; the
+  reads that sending and confirming a reply need are booked against the reply budget, so a
+  check that used up the polling share never holds an approved answer back.
 """
 
 from __future__ import annotations
@@ -54,14 +56,17 @@ class QuotaExhausted(RateLimited):
 class DatabaseQuotaLedger:
     """The QuotaLedger of base.py, kept in the quota_usage table (shared by all processes)."""
 
-    def __init__(self, config: ChannelConfig, daily_units: int, zone: ZoneInfo):
+    def __init__(self, config: ChannelConfig, daily_units: int, zone: ZoneInfo, *, reads_count_as: str = "read"):
         self.config, self.daily_units, self.zone = config, daily_units, zone
+        self.reads_count_as = reads_count_as
 
     def budget(self, purpose: str) -> int:
         read_budget = int(self.daily_units * READ_SHARE)
         return read_budget if purpose == "read" else self.daily_units - read_budget
 
     def spend(self, units: int, *, purpose: str) -> None:
+        if purpose == "read":
+            purpose = self.reads_count_as
         now = datetime.now(self.zone)
         day = now.date().isoformat()
         budget = self.budget(purpose)
@@ -95,11 +100,12 @@ class DatabaseQuotaLedger:
                 pass  # another run created it a moment ago
 
 
-def ledger_for(config: ChannelConfig) -> DatabaseQuotaLedger | None:
+def ledger_for(config: ChannelConfig, *, sending: bool = False) -> DatabaseQuotaLedger | None:
     if config.kind not in DAILY_QUOTAS:
         return None
     units, zone = DAILY_QUOTAS[config.kind]
-    return DatabaseQuotaLedger(config, int(config.options.get("daily_quota", units)), zone)
+    return DatabaseQuotaLedger(config, int(config.options.get("daily_quota", units)), zone,
+                               reads_count_as="write" if sending else "read")
 
 
 def _refuse_while_blocked(config: ChannelConfig) -> None:
@@ -133,12 +139,16 @@ def _concurrency_slot(config: ChannelConfig):
 
 
 @contextmanager
-def channel_client(config: ChannelConfig) -> Iterator[ChannelClient]:
-    """A connected client, used within the channel's back-off, concurrency limit and quota."""
+def channel_client(config: ChannelConfig, *, sending: bool = False) -> Iterator[ChannelClient]:
+    """A connected client, used within the channel's back-off, concurrency limit and quota.
+
+    `sending`: the calls serve an approved answer (post, look for it, confirm, hide), and are
+    booked against the reply budget of a daily quota.
+    """
     _refuse_while_blocked(config)
     with _concurrency_slot(config):
         try:
-            yield connect(config, ledger=ledger_for(config))
+            yield connect(config, ledger=ledger_for(config, sending=sending))
         except (ChannelBlocked, QuotaExhausted):
             raise  # nothing new from the platform: the channel's state stays as it is
         except RateLimited as exc:

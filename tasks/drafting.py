@@ -39,6 +39,5 @@ def draft_reply(comment_id: int) -> None:
             return
         events.start_once(session, "draft", comment_id=comment_id)
         text = render(draft_template(case.category, case.channel.kind), sapaan=salutation(case.author_name)).strip()
-        case.add_version("draft", text, author_name=DRAFTER_NAME, role=DRAFTER_ROLE)
-        case.move_to(CaseStatus.DRAFTED)
+        case.write_draft(text, by=DRAFTER_NAME, role=DRAFTER_ROLE)
         events.record(session, "draft", "end", comment_id=comment_id, detail=f"kategori {case.category}")

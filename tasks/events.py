@@ -24,6 +24,8 @@ SOP_STEPS = {
     "confirm": (5, "Konfirmasi jawaban diterima", 5),
     "hide": (None, "Penyembunyian komentar dari publik", None),
     "archive": (None, "Pengarsipan softfile & hardfile", None),
+    "attention": (None, "Penanganan kasus bermasalah oleh petugas", None),
+    "restart": (None, "Run dimulai ulang oleh pemeriksaan", None),
 }
 
 

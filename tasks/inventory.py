@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prefect import task
 from prefect.artifacts import create_table_artifact
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Channel, CheckRun, Comment, Publication, utcnow
-from db.session import session_scope
+from db.models import Channel, CheckRun, Comment, Publication, UnreadableItem, utcnow
+from db.session import lock_for_writing, session_scope
 from tanggap.settings import ChannelConfig, get_settings
 
 from . import events
 from .channel_access import channel_client
-from .channels.base import Listing
+from .channels.base import ChannelError, IncomingComment, Listing, NotFound, RateLimited, Unreadable
 from .channels.text import excerpt
 from .rendering import waktu
 from .retrying import NETWORK_RETRIES, is_transient_failure
 from .triage import CATEGORY_LABELS, categorize
 
 INVENTORY_ARTIFACT_KEY = "daftar-inventaris-komentar"
+# An unreadable item is fetched again at each check, this many times, then left for a person.
+UNREADABLE_RETRIES = 24
 
 
 @task(task_run_name="buka-pemeriksaan")
@@ -42,26 +46,54 @@ def open_check_run() -> int:
 @task(task_run_name="ambil-komentar-{config.key}", retries=NETWORK_RETRIES,
       retry_delay_seconds=[2, 10, 30], retry_condition_fn=is_transient_failure)
 def fetch_new_comments(config: ChannelConfig) -> Listing:
-    """Ask one channel for comments since its stored cursor."""
+    """Ask one channel for comments since its stored cursor, and fetch again what was unreadable."""
     with session_scope() as session:
         cursor = session.scalar(select(Channel.cursor).where(Channel.key == config.key))
+        pending = session.execute(
+            select(UnreadableItem.external_id, UnreadableItem.thread_id).join(Channel)
+            .where(Channel.key == config.key, UnreadableItem.outcome.is_(None),
+                   UnreadableItem.external_id.is_not(None), UnreadableItem.attempts < UNREADABLE_RETRIES)
+            .order_by(UnreadableItem.id)
+        ).all()
     with channel_client(config) as client:
-        return client.list_new_comments(cursor)
+        listing = client.list_new_comments(cursor)
+        recovered, still, gone = _fetch_again(client, pending)
+    return replace(listing, comments=listing.comments + recovered, unreadable=listing.unreadable + still,
+                   gone=gone, started_from=cursor)
+
+
+def _fetch_again(client, pending) -> tuple[list[IncomingComment], list[Unreadable], list[str]]:
+    recovered, still, gone = [], [], []
+    for number, (external_id, thread_id) in enumerate(pending):
+        try:
+            recovered.append(client.fetch_comment(external_id, thread_id))
+        except NotFound:
+            gone.append(external_id)
+        except RateLimited as exc:  # the platform wants a pause: the rest waits for the next check
+            still.extend(Unreadable(reason=f"belum dicoba lagi: {exc}", excerpt="", external_id=e, thread_id=t)
+                         for e, t in pending[number:])
+            break
+        except ChannelError as exc:
+            still.append(Unreadable(reason=str(exc)[:1000], excerpt="", external_id=external_id,
+                                    thread_id=thread_id))
+    return recovered, still, gone
 
 
 @task(task_run_name="simpan-komentar-{config.key}")
 def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -> int:
-    """Keep what is new (one row per channel + external id), then move the cursor."""
+    """Keep what is new (one row per channel + external id) and what was unreadable, then move
+    the cursor, but only from where this listing started: two checks at once lose nothing."""
     with session_scope() as session:
-        channel = session.scalar(select(Channel).where(Channel.key == config.key))
+        lock_for_writing(session)
+        channel = session.scalar(select(Channel).where(Channel.key == config.key).with_for_update())
         check = session.get(CheckRun, check_run_id)
         ids = [c.ref.external_id for c in listing.comments]
         known = set(session.scalars(
             select(Comment.external_id).where(Comment.channel_id == channel.id, Comment.external_id.in_(ids))))
         # Belt and braces: whatever the connector says, a reply we published is never a new comment.
         ours = set(session.scalars(
-            select(Publication.external_reply_id).join(Comment)
-            .where(Comment.channel_id == channel.id, Publication.external_reply_id.in_(ids))))
+            select(Publication.external_reply_id).where(Publication.channel_id == channel.id,
+                                                        Publication.external_reply_id.in_(ids))))
         new = 0
         for incoming in listing.comments:
             external_id = incoming.ref.external_id
@@ -73,7 +105,7 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
-                category=categorize(incoming.text),
+                category=categorize(incoming.text), can_hide=incoming.can_hide,
             )
             try:
                 with session.begin_nested():  # a concurrent check may have stored it a moment ago
@@ -83,12 +115,39 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
             events.record(session, "check", "start", comment_id=comment.id, at=check.started_at)
             events.record(session, "check", "end", comment_id=comment.id, detail=f"pemeriksaan #{check_run_id}")
             new += 1
-        channel.cursor = listing.cursor or channel.cursor
+        _keep_unreadable(session, channel, check_run_id, listing)
+        if listing.cursor and channel.cursor == listing.started_from:
+            channel.cursor = listing.cursor
         check.seen_count += len(listing.comments)
         check.new_count += new
-        if listing.problems:
-            check.errors = {**check.errors, config.key: "; ".join(listing.problems)[:4000]}
+        notes = [f"{len(listing.unreadable)} item tidak terbaca"] if listing.unreadable else []
+        if notes or listing.problems:
+            check.errors = {**check.errors, config.key: "; ".join(notes + listing.problems)[:4000]}
         return new
+
+
+def _keep_unreadable(session, channel: Channel, check_run_id: int, listing: Listing) -> None:
+    """Every unreadable item stays in the inventory until it is read (it becomes a case) or gone."""
+    now = utcnow()
+    stored = {item.external_id or item.excerpt: item for item in session.scalars(
+        select(UnreadableItem).where(UnreadableItem.channel_id == channel.id, UnreadableItem.outcome.is_(None)))}
+    for item in listing.unreadable:
+        row = stored.get(item.external_id or item.excerpt)
+        if row is None:
+            row = UnreadableItem(channel=channel, external_id=item.external_id, thread_id=item.thread_id,
+                                 reason=item.reason, excerpt=item.excerpt, check_run_id=check_run_id, attempts=0)
+            session.add(row)
+            stored[item.external_id or item.excerpt] = row
+        row.attempts += 1
+        row.last_tried_at, row.reason = now, item.reason or row.reason
+    read = {c.ref.external_id for c in listing.comments}
+    for key, row in stored.items():
+        if row.external_id in read:
+            row.outcome = "read"
+            row.comment_id = session.scalar(select(Comment.id).where(
+                Comment.channel_id == channel.id, Comment.external_id == row.external_id))
+        elif row.external_id in listing.gone:
+            row.outcome = "gone"
 
 
 @task(task_run_name="catat-kegagalan-{config.key}")
@@ -132,10 +191,27 @@ def publish_inventory(check_run_id: int) -> None:
             }
             for number, comment in enumerate(comments, start=1)
         ]
+        # Items no check could read yet stay listed until they are read or gone: nothing drops silently.
+        unread = session.scalars(select(UnreadableItem).where(UnreadableItem.outcome.is_(None))
+                                 .order_by(UnreadableItem.id)).all()
+        rows += [
+            {
+                "No": number,
+                "Waktu ditemukan": waktu(item.first_seen_at),
+                "Kanal": item.channel.name,
+                "Penulis": "-",
+                "Kutipan komentar": excerpt(f"{item.reason} — {item.excerpt}"),
+                "Kategori": "tidak terbaca" + (f" (dicoba {item.attempts}×)" if item.attempts > 1 else ""),
+                "Tautan": "-",
+                "Kasus": f"id {item.external_id}" if item.external_id else "-",
+            }
+            for number, item in enumerate(unread, start=len(rows) + 1)
+        ]
         failures = "; ".join(f"{key}: {msg}" for key, msg in check.errors.items())
         description = (
             f"**Daftar Inventaris Komentar Masuk** — pemeriksaan #{check.id}, {waktu(check.started_at)}. "
-            f"{len(rows)} komentar baru."
+            f"{len(comments)} komentar baru"
+            + (f", {len(unread)} item belum terbaca (dicoba lagi setiap pemeriksaan)." if unread else ".")
             + (f"\n\n**Kanal bermasalah:** {failures}" if failures else "")
         )
     create_table_artifact(key=INVENTORY_ARTIFACT_KEY, table=rows, description=description)

@@ -1,22 +1,23 @@
 """SOP steps 4 and 5: send the approved answer on the comment's own channel, then see it there.
 
-No platform offers idempotency keys, so the intent is recorded before each POST and every
-attempt looks for our reply on the channel before posting.
+No platform offers idempotency keys. So the run first takes the case's sending lease, records
+its intent, looks for our reply on the channel (`tasks.reply_matching`), and posts only when
+there is none; the platform's id is stored in the transaction that marks the case published.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from prefect import task
+from sqlalchemy import select
 
 from db.models import CaseStatus, Publication, utcnow
 from db.session import session_scope
 
-from . import events
+from . import events, lease
 from .cases import channel_config, load_case, ref_of
 from .channel_access import channel_client
-from .channels.base import ChannelError, Unavailable
+from .channels.base import AuthError, ChannelError, Duplicate, NotFound, PublishedReply, Rejected, Unavailable
+from .reply_matching import pick_our_reply, same_text
 from .retrying import is_transient_failure
 
 
@@ -27,40 +28,67 @@ class NotYetVisible(Unavailable):
 @task(task_run_name="kirim-jawaban-{comment_id}", retries=4, retry_delay_seconds=[5, 30, 120, 600],
       retry_condition_fn=is_transient_failure)
 def publish_reply(comment_id: int) -> str | None:
-    """Post the final answer once; returns the platform's id of our reply."""
+    """Post the final answer once. Returns a note when another run holds the case (this run stops)."""
+    me = lease.holder()
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
         if case.status != CaseStatus.APPROVED:
-            return case.publication.external_reply_id if case.publication else None
+            return None
+        other = lease.claim(session, case, me)
+        if other is not None:
+            note = (f"Kasus #{comment_id} tidak dikirim oleh run ini: run {other.claimed_by} sedang mengirim "
+                    f"jawaban di utas yang sama (kasus #{other.id}). Run itu yang menyelesaikannya.")
+            events.record(session, "publish", "note", comment_id=comment_id, detail=note)
+            return note
         events.start_once(session, "publish", comment_id=comment_id)
         if case.publication is None:
-            case.publication = Publication(text=case.current_reply.text, attempts=0)
+            case.publication = Publication(text=case.current_reply.text, attempts=0, channel_id=case.channel_id,
+                                           intent_at=utcnow())
         publication = case.publication
-        earlier_attempts = publication.attempts
         publication.attempts += 1  # the intent is committed before anything is sent
-        config, ref, text = channel_config(case.channel), ref_of(case), publication.text
+        attempt, text, intent_at = publication.attempts, publication.text, publication.intent_at
+        config, ref = channel_config(case.channel), ref_of(case)
 
     try:
-        with channel_client(config) as client:
+        with channel_client(config, sending=True) as client:
             # Look before posting: after a crash or an unanswered POST, or when someone answered
             # by hand meanwhile, our reply is already there.
-            existing = client.find_our_reply(ref, text)
-            reply = existing or client.reply(ref, text)
+            def ours() -> PublishedReply | None:
+                candidates = client.our_replies(ref)
+                return pick_our_reply(candidates, text=text, intent_at=intent_at,
+                                      threads_exactly=client.threads_exactly,
+                                      taken=_recorded_for_other_cases(comment_id, candidates))
+            existing = ours()
+            if existing is None:
+                try:
+                    reply = client.reply(ref, text)
+                except Duplicate:
+                    reply = ours()  # the platform says it is there already: it must be ours
+                    if reply is None:
+                        raise
+            else:
+                reply = existing
     except ChannelError as exc:
-        _note_failure(comment_id, "publish", exc)
+        _release(comment_id, me, "publish", exc)
         raise
 
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        case.publication.external_reply_id = reply.external_id
-        case.publication.reply_link = reply.link
-        case.publication.published_at = utcnow()
-        case.publication.last_error = case.last_error = case.retry_at = None
-        case.move_to(CaseStatus.PUBLISHED)
-        events.record(session, "publish", "end", comment_id=comment_id,
-                      detail=f"id balasan {reply.external_id}, percobaan ke-{earlier_attempts + 1}"
-                      + (", balasan resmi sudah ada di kanal: tidak dikirim lagi" if existing else ""))
-    return reply.external_id
+        if case.status != CaseStatus.APPROVED or not lease.holds(case, me):
+            note = f"Kasus #{comment_id} sudah diselesaikan run lain selama pengiriman ini; tidak dicatat dua kali."
+            events.record(session, "publish", "note", comment_id=comment_id, detail=note)
+            return note
+        channel_text = reply.text if reply.text is not None and not same_text(reply.text, text) else None
+        case.record_publication(external_reply_id=reply.external_id, link=reply.link, channel_text=channel_text,
+                                at=utcnow())
+        lease.release(case)
+        detail = f"id balasan {reply.external_id}, percobaan ke-{attempt}"
+        if existing is not None:
+            detail += ", balasan resmi sudah ada di kanal: tidak dikirim lagi"
+        if channel_text is not None:
+            detail += "; teks di kanal berbeda dari yang disetujui (diketik langsung di kanal), yang di kanal dicatat"
+        events.record(session, "publish", "end", comment_id=comment_id, detail=detail)
+    return None
 
 
 @task(task_run_name="konfirmasi-jawaban-{comment_id}", retries=3, retry_delay_seconds=[10, 60, 300],
@@ -75,51 +103,84 @@ def confirm_reply(comment_id: int) -> None:
         config, ref = channel_config(case.channel), ref_of(case)
         expected, text = case.publication.external_reply_id, case.publication.text
     try:
-        with channel_client(config) as client:
-            seen = client.find_our_reply(ref, text)
-        if seen is None or seen.external_id != expected:
+        with channel_client(config, sending=True) as client:
+            seen = next((r for r in client.our_replies(ref) if r.external_id == expected), None)
+        if seen is None:
             raise NotYetVisible(f"balasan {expected} belum tampil di bawah komentar {ref.external_id}")
     except ChannelError as exc:
         _note_failure(comment_id, "confirm", exc)
         raise
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        case.publication.confirmed_at = utcnow()
-        case.move_to(CaseStatus.CONFIRMED)
-        events.record(session, "confirm", "end", comment_id=comment_id, detail="balasan tampil di kanal")
+        if case.status != CaseStatus.PUBLISHED:
+            return
+        differs = seen.text is not None and not same_text(seen.text, text)
+        case.confirm(at=utcnow(), channel_text=seen.text if differs else None)
+        events.record(session, "confirm", "end", comment_id=comment_id,
+                      detail="balasan tampil di kanal" + ("; teksnya berbeda dari yang disetujui" if differs else ""))
 
 
 @task(task_run_name="sembunyikan-komentar-{comment_id}", retries=3, retry_delay_seconds=[10, 60, 300],
       retry_condition_fn=is_transient_failure)
-def hide_comment(comment_id: int) -> bool:
-    """Hide a closed comment from the public when the approver chose "sembunyikan"."""
+def hide_comment(comment_id: int) -> str | None:
+    """Hide a closed comment from the public when a person chose "sembunyikan".
+
+    A platform that refuses (X outside our own conversations, a comment already gone) is noted
+    on the case, and the case is archived all the same.
+    """
     with session_scope() as session:
         case = load_case(session, comment_id)
-        chose_to_hide = any(d.action == "sembunyikan" for d in case.decisions)
-        hidden = any(e.step == "hide" and e.phase == "end" for e in events.for_case(session, comment_id))
-        if case.status != CaseStatus.CLOSED or not chose_to_hide or hidden:
-            return hidden
+        if case.status != CaseStatus.CLOSED or not case.hide_requested or case.hide_result:
+            return case.hide_result
         events.start_once(session, "hide", comment_id=comment_id)
         config, ref = channel_config(case.channel), ref_of(case)
     try:
-        with channel_client(config) as client:
+        with channel_client(config, sending=True) as client:
             client.hide(ref)  # hiding twice is harmless on every platform
+        result, detail = "hidden", "komentar disembunyikan di kanal"
+    except (Rejected, AuthError, NotFound) as exc:
+        result, detail = "refused", f"kanal menolak menyembunyikan komentar, kasus tetap diarsipkan: {exc}"
+        events.operations_log().warning("Kasus %s: %s", comment_id, detail)
     except ChannelError as exc:
         _note_failure(comment_id, "hide", exc)
         raise
     with session_scope() as session:
-        events.record(session, "hide", "end", comment_id=comment_id, detail="komentar disembunyikan di kanal")
-    return True
+        case = load_case(session, comment_id, for_update=True)
+        case.hide_result = result
+        events.record(session, "hide", "end", comment_id=comment_id, detail=detail[:2000])
+    return result
+
+
+def _recorded_for_other_cases(comment_id: int, candidates: list[PublishedReply]) -> set[str]:
+    """Which of `candidates` are already recorded as another case's reply: never ours to adopt."""
+    if not candidates:
+        return set()
+    with session_scope() as session:
+        channel_id = session.scalar(select(Publication.channel_id).where(Publication.comment_id == comment_id))
+        return set(session.scalars(select(Publication.external_reply_id).where(
+            Publication.channel_id == channel_id, Publication.comment_id != comment_id,
+            Publication.external_reply_id.in_([c.external_id for c in candidates]))))
+
+
+def _release(comment_id: int, me: str, step: str, exc: ChannelError) -> None:
+    """After a failed attempt the lease goes back: a retry (ours or another run's) looks first."""
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        if lease.holds(case, me):
+            lease.release(case)
+    _note_failure(comment_id, step, exc)
 
 
 def _note_failure(comment_id: int, step: str, exc: ChannelError) -> None:
-    """Keep the error where operations look: on the case, in the event log and in the run log."""
+    """Keep each failed attempt where operations look: in the event log and the run log.
+
+    Whether the case then needs a person is decided once, by `tasks.failures`, when the step
+    has no retries left.
+    """
     events.operations_log().warning("Kasus %s, langkah %s: %s", comment_id, step, exc)
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
         case.last_error = str(exc)
-        # A passing failure may be tried again by a later run (see restart_stalled_cases).
-        case.retry_at = utcnow() + timedelta(seconds=exc.retry_after or 600) if exc.transient else None
         if case.publication is not None:
             case.publication.last_error = str(exc)
         events.record(session, step, "error", comment_id=comment_id, detail=str(exc)[:2000])

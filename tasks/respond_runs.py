@@ -1,20 +1,35 @@
-"""Starting `respond` runs: one per new case, and again for a case whose run died or gave up
-on an error that may have passed. The database keeps the case; a new run continues it."""
+"""Starting `respond` runs: one per new case, and again for a case whose run ended (failed,
+crashed, cancelled, deleted) before the case was archived. The database keeps the case; a
+new run continues it. A case parked with a retry time is resumed here once that time passes.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prefect import get_client, task
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.objects import StateType
+from prefect.states import Crashed
 from sqlalchemy import select
 
+from db.lifecycle import STEP_OF_STATUS, WORKING
 from db.models import CaseStatus, Channel, Comment, utcnow
 from db.session import session_scope
 from tanggap.settings import get_settings
 
 from . import events
+from .cases import load_case
+from .operations import AUTOMATIC_RETRY
+
+# A case whose runs keep ending without progress stops being restarted and waits for operations.
+MAX_RESTARTS = 3
+# A run left Pending this long lost its process before it started (the runner died).
+STUCK_PENDING = timedelta(minutes=10)
+_FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
-def _start(runs: list[tuple[int, str]]) -> list[str]:
+def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
     """Create a `respond` run per (case, idempotency key) and link each case to its run.
 
     One client and one deployment lookup for the whole batch (run_deployment would redo both
@@ -22,7 +37,7 @@ def _start(runs: list[tuple[int, str]]) -> list[str]:
     again with the same keys and Prefect hands back the runs already created.
     """
     if not runs:
-        return []
+        return {}
     created: dict[int, str] = {}
     with get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name(get_settings().respond_deployment)
@@ -33,7 +48,7 @@ def _start(runs: list[tuple[int, str]]) -> list[str]:
     with session_scope() as session:
         for comment_id, run_id in created.items():
             session.get(Comment, comment_id).respond_flow_run_id = run_id
-    return list(created.values())
+    return created
 
 
 @task(task_run_name="mulai-tanggapan")
@@ -45,17 +60,17 @@ def start_respond_runs() -> list[str]:
             .where(Comment.status == CaseStatus.NEW, Comment.respond_flow_run_id.is_(None))
             .order_by(Comment.id)
         ).all()
-    return _start([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
-                   for comment_id, channel_key, external_id, found_at in waiting])
+    return list(_start([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
+                        for comment_id, channel_key, external_id, found_at in waiting]).values())
 
 
 @task(task_run_name="lanjutkan-kasus-tertunda")
 def restart_stalled_cases() -> list[str]:
-    """A new run for each unfinished case whose run crashed, or failed on an error that may
-    have passed by now (`retry_at`). Runs that failed for good wait for operations."""
+    """Keep every unfinished case moving: a new run where its run ended or was lost, and the
+    scheduled retry for a case parked with a `retry_at` that has passed."""
     with session_scope() as session:
         open_cases = session.execute(
-            select(Comment.id, Comment.respond_flow_run_id, Comment.retry_at)
+            select(Comment.id, Comment.respond_flow_run_id)
             .where(Comment.status != CaseStatus.ARCHIVED, Comment.respond_flow_run_id.is_not(None))
         ).all()
     if not open_cases:
@@ -63,15 +78,49 @@ def restart_stalled_cases() -> list[str]:
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
             id=FlowRunFilterId(any_=[row.respond_flow_run_id for row in open_cases])))
-    state_of = {str(run.id): run.state for run in runs}
+        state_of = {str(run.id): run.state for run in runs}
+        now = utcnow()
+        restart, resume = [], []
+        for comment_id, run_id in open_cases:
+            state = state_of.get(run_id)
+            if state is not None and state.type == StateType.PENDING and now - state.timestamp > STUCK_PENDING:
+                client.set_flow_run_state(run_id, Crashed(message="Tanggap: run tertahan di Pending tanpa proses"),
+                                          force=True)
+                state = Crashed()
+            if state is None or state.type in _FINAL:
+                restart.append((comment_id, run_id, state.name if state else "dihapus"))
+            elif state.type == StateType.PAUSED:
+                resume.append((comment_id, run_id))
+        resumed = [run_id for comment_id, run_id in resume if _retry_is_due(comment_id, now)]
+        for run_id in resumed:
+            client.resume_flow_run(run_id, run_input=AUTOMATIC_RETRY)
+    return resumed + list(_start(_to_restart(restart)).values())
+
+
+def _retry_is_due(comment_id: int, now) -> bool:
+    with session_scope() as session:
+        case = load_case(session, comment_id)
+        return case.status == CaseStatus.NEEDS_ATTENTION and case.retry_at is not None and case.retry_at <= now
+
+
+def _to_restart(ended: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    """The cases to give a new run, each noted; a case restarted too often waits for operations."""
+    runs = []
     now = utcnow()
-    stalled = []
-    for comment_id, run_id, retry_at in open_cases:
-        state = state_of.get(run_id)
-        if state is None:
-            continue
-        if state.is_crashed() or (state.is_failed() and retry_at is not None and retry_at <= now):
-            events.operations_log().warning("Kasus %s dilanjutkan: run %s berakhir %s", comment_id, run_id,
-                                            state.name)
-            stalled.append((comment_id, f"respond-{comment_id}-after-{run_id}"))
-    return _start(stalled)
+    for comment_id, run_id, how in ended:
+        with session_scope() as session:
+            case = load_case(session, comment_id, for_update=True)
+            if case.respond_flow_run_id != run_id or case.status == CaseStatus.ARCHIVED:
+                continue  # another check got here first
+            if case.claimed_until is not None and case.claimed_until > now:
+                continue  # a run is sending right now; it finishes the case, or its lease runs out
+            if case.restarts >= MAX_RESTARTS and case.status in WORKING:
+                case.needs_attention(step=STEP_OF_STATUS[case.status], retry_at=None, error=(
+                    f"Run kasus berakhir ({how}) {case.restarts + 1} kali berturut-turut tanpa selesai; "
+                    "periksa log run di Prefect UI"))
+            case.restarts += 1
+            events.record(session, "restart", "end", comment_id=comment_id,
+                          detail=f"run {run_id} berakhir ({how}); run baru dimulai (ke-{case.restarts})")
+        events.operations_log().warning("Kasus %s dilanjutkan: run %s berakhir %s", comment_id, run_id, how)
+        runs.append((comment_id, f"respond-{comment_id}-after-{run_id}"))
+    return runs

@@ -18,7 +18,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from db.models import CaseStatus, Decision, utcnow
+from db.models import CaseStatus, Comment, utcnow
 from db.session import session_scope
 
 from . import events
@@ -29,6 +29,8 @@ from .rendering import render
 from .triage import CATEGORY_LABELS, may_touch_internal_policy
 
 HEAD_OF_GENERAL_AFFAIRS = "Kepala Bagian Umum"
+CORRECTION_ACTIONS = ("setujui", "eskalasi", "tutup", "sembunyikan")
+FORM_KEYS = {"correction": "koreksi", "decision": "keputusan"}
 HEAD_OF_CENTRE = "Kepala Balai"
 SOP_TOTAL_MINUTES = 65  # 10 + 30 + 15 + 5 + 5 minutes of the SOP's service standard
 _PLACEHOLDER = re.compile(r"\[[^\]]*(Tuliskan|Saran:)[^\]]*\]")
@@ -67,26 +69,30 @@ class DecisionForm(RunInput):
     )
 
 
-def prefilled(form: type[RunInput], description: str, **defaults) -> type[RunInput]:
+def prefilled(form: type[RunInput], description: str, *, choices: tuple[str, ...] | None = None,
+              **defaults) -> type[RunInput]:
     """The form with defaults and Markdown above it, keeping the Indonesian titles.
 
     `RunInput.with_initial_data` drops each field's title and help text, so the UI would
-    show English field names; rebuild the fields with their metadata instead.
+    show English field names; rebuild the fields with their metadata instead. `choices`
+    narrows the `action` field to what this case allows (e.g. no hiding where the channel cannot).
     """
     fields = {}
-    for name, value in defaults.items():
+    for name in dict.fromkeys([*defaults, *(["action"] if choices else [])]):
         info = form.model_fields[name]
-        fields[name] = (info.annotation, Field(default=value, title=info.title, description=info.description))
+        annotation = Literal[choices] if name == "action" and choices else info.annotation
+        default = defaults.get(name, info.default)
+        fields[name] = (annotation, Field(default=default, title=info.title, description=info.description))
     model = pydantic.create_model(form.__name__, __base__=form, **fields)
     model._description = description
     return model
 
 
-def problems_with(answer: RunInput, reply_limit: int, measure=len) -> list[str]:
+def problems_with(answer: RunInput, reply_limit: int | None = None, measure=len) -> list[str]:
     """What a person must fix before the answer can be accepted (beyond the schema's checks)."""
     values = answer.model_dump()
     found = []
-    name = values.get("approver_name", values.get("decider_name", ""))
+    name = values.get("approver_name", values.get("decider_name", values.get("operator_name", "")))
     if not name.strip():
         found.append("Nama wajib diisi.")
     if "decision" in values and not values["decision"].strip():
@@ -97,32 +103,35 @@ def problems_with(answer: RunInput, reply_limit: int, measure=len) -> list[str]:
             found.append("Teks jawaban kosong.")
         if _PLACEHOLDER.search(text):
             found.append("Teks jawaban masih memuat bagian [ ... ] dari templat yang belum diganti.")
-        if measure(text) > reply_limit:
+        if reply_limit is not None and measure(text) > reply_limit:
             found.append(f"Teks jawaban {measure(text)} karakter, melebihi batas kanal {reply_limit} karakter.")
     return found
 
 
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
-                    channel_kind: str) -> dict:
+                    channel_kind: str | None = None, choices: tuple[str, ...] | None = None) -> dict:
     """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
 
     Each attempt has its own key, so a replayed run gets every earlier answer back in order
-    and waits only where no answer has come yet.
+    and waits only where no answer has come yet. The answer comes back with `answer_ref`
+    ("<run id>:<key>"), which tells a replayed answer from a second one.
     """
-    connector = CONNECTORS[channel_kind]
+    connector = CONNECTORS[channel_kind] if channel_kind else None
     banner = ""
     for attempt in itertools.count(1):
-        shown = prefilled(form, banner + description, **defaults)
+        shown = prefilled(form, banner + description, choices=choices, **defaults)
+        attempt_key = f"{key}-{attempt}"
         try:
-            answer = suspend_flow_run(wait_for_input=shown, key=f"{key}-{attempt}", timeout=None)
+            answer = suspend_flow_run(wait_for_input=shown, key=attempt_key, timeout=None)
         except pydantic.ValidationError as exc:
             # The server checked the answer against the form it showed; this model can still
             # refuse it (e.g. the form changed with an upgrade while the case waited).
             found = [f"{_field_title(form, e['loc'])}: isian tidak dapat diterima ({e['msg']})" for e in exc.errors()]
         else:
-            found = problems_with(answer, connector.reply_limit, connector.reply_length)
+            found = problems_with(answer, connector.reply_limit, connector.reply_length) if connector else \
+                problems_with(answer)
             if not found:
-                return answer.model_dump()
+                return {**answer.model_dump(), "answer_ref": f"{events.current_flow_run_id()}:{attempt_key}"}
             defaults = {name: getattr(answer, name) for name in defaults}
         banner = "### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n---\n\n"
 
@@ -138,7 +147,7 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
         if stage == "correction" and case.status == CaseStatus.DRAFTED:
-            case.move_to(CaseStatus.AWAITING_CORRECTION)
+            case.await_correction()
         events.start_once(session, stage, comment_id=comment_id)
         reply = case.current_reply.text
         connector = CONNECTORS[case.channel.kind]
@@ -152,32 +161,39 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             reply=reply,
             reply_length=connector.reply_length(reply),
             reply_limit=connector.reply_limit,
-            decisions=case.decisions,
+            decisions=case.accepted_decisions,
             waited_minutes=int(waited / timedelta(minutes=1)),
             sop_minutes=SOP_TOTAL_MINUTES,
         )
         if stage == "correction":
-            default_action = "sembunyikan" if case.category == "spam" else "setujui"
+            choices = CORRECTION_ACTIONS if case.can_hide else tuple(a for a in CORRECTION_ACTIONS if a != "sembunyikan")
+            default_action = "sembunyikan" if case.category == "spam" and case.can_hide else "setujui"
             defaults = {"action": default_action, "reply_text": reply}
         else:
-            defaults = {"action": "kirim", "reply_text": reply}
+            choices, defaults = None, {"action": "kirim", "reply_text": reply}
         # Names and the decision text get no default: the form shows them as required.
-        form = {"description": description, "defaults": defaults, "channel_kind": case.channel.kind}
+        form = {"description": description, "defaults": defaults, "channel_kind": case.channel.kind,
+                "choices": choices, "key": _round_key(FORM_KEYS[stage], case.correction_round)}
     refresh_approval_queue()
     return form
+
+
+def _round_key(key: str, correction_round: int) -> str:
+    """A case sent back to correction is asked afresh: its forms get keys of their own."""
+    return key if not correction_round else f"{key}-r{correction_round}"
 
 
 def ask_for_correction(comment_id: int) -> dict:
     """Wait for the Kepala Bagian Umum's correction (approve, escalate or close)."""
     form = prepare_form(comment_id, "correction")
-    return wait_for_person(CorrectionForm, key="koreksi", description=form["description"],
-                           defaults=form["defaults"], channel_kind=form["channel_kind"])
+    return wait_for_person(CorrectionForm, key=form["key"], description=form["description"],
+                           defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"])
 
 
 def ask_for_decision(comment_id: int) -> dict:
     """Wait for the Kepala Balai's decision on an escalated case."""
     form = prepare_form(comment_id, "decision")
-    return wait_for_person(DecisionForm, key="keputusan", description=form["description"],
+    return wait_for_person(DecisionForm, key=form["key"], description=form["description"],
                            defaults=form["defaults"], channel_kind=form["channel_kind"])
 
 
@@ -185,16 +201,18 @@ def ask_for_decision(comment_id: int) -> dict:
 def record_correction(comment_id: int, answer: dict) -> None:
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        if case.status != CaseStatus.AWAITING_CORRECTION:
-            return  # recorded before the run was replayed
-        name = answer["approver_name"].strip()
-        session.add(Decision(comment=case, stage="correction", actor_name=name, role=HEAD_OF_GENERAL_AFFAIRS,
-                             action=answer["action"], note=answer["note"].strip()))
-        if answer["action"] in ("setujui", "eskalasi"):
-            _keep_if_changed(case, "correction", answer["reply_text"], name, HEAD_OF_GENERAL_AFFAIRS)
-        case.move_to({"setujui": CaseStatus.APPROVED, "eskalasi": CaseStatus.AWAITING_DECISION,
-                      "tutup": CaseStatus.CLOSED, "sembunyikan": CaseStatus.CLOSED}[answer["action"]])
-        events.record(session, "correction", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+        name, action, note = answer["approver_name"].strip(), answer["action"], answer["note"].strip()
+        if not is_first_answer(session, case, "correction", CaseStatus.AWAITING_CORRECTION, answer, name,
+                             HEAD_OF_GENERAL_AFFAIRS):
+            return
+        signed = {"by": name, "role": HEAD_OF_GENERAL_AFFAIRS, "note": note, "answer_ref": answer["answer_ref"]}
+        if action == "setujui":
+            case.approve(answer["reply_text"], stage="correction", action=action, **signed)
+        elif action == "eskalasi":
+            case.escalate(answer["reply_text"], **signed)
+        else:
+            case.close(stage="correction", action=action, hide=action == "sembunyikan", **signed)
+        events.record(session, "correction", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
     refresh_approval_queue()
 
 
@@ -202,19 +220,36 @@ def record_correction(comment_id: int, answer: dict) -> None:
 def record_decision(comment_id: int, answer: dict) -> None:
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        if case.status != CaseStatus.AWAITING_DECISION:
+        name, action = answer["decider_name"].strip(), answer["action"]
+        if not is_first_answer(session, case, "decision", CaseStatus.AWAITING_DECISION, answer, name, HEAD_OF_CENTRE):
             return
-        name = answer["decider_name"].strip()
-        session.add(Decision(comment=case, stage="decision", actor_name=name, role=HEAD_OF_CENTRE,
-                             action=answer["action"], note=answer["decision"].strip()))
-        if answer["action"] == "kirim":
-            _keep_if_changed(case, "decision", answer["reply_text"], name, HEAD_OF_CENTRE)
-        case.move_to(CaseStatus.APPROVED if answer["action"] == "kirim" else CaseStatus.CLOSED)
-        events.record(session, "decision", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+        signed = {"by": name, "role": HEAD_OF_CENTRE, "note": answer["decision"].strip(),
+                  "answer_ref": answer["answer_ref"]}
+        if action == "kirim":
+            case.approve(answer["reply_text"], stage="decision", action=action, **signed)
+        else:
+            case.close(stage="decision", action=action, **signed)
+        events.record(session, "decision", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
     refresh_approval_queue()
 
 
-def _keep_if_changed(case, kind: str, text: str, name: str, role: str) -> None:
-    text = text.strip()
-    if text != case.current_reply.text:
-        case.add_version(kind, text, author_name=name, role=role)
+def is_first_answer(session, case: Comment, stage: str, waiting: CaseStatus, answer: dict, name: str,
+                  role: str) -> bool:
+    """True when this answer decides the step. A replay of the same answer does nothing; a second
+    answer to a step already decided (another run, another approver) is kept as refused, with who
+    and what, and changes nothing."""
+    ref = answer["answer_ref"]
+    if any(d.answer_ref == ref for d in case.decisions):
+        return False  # recorded before the run was replayed
+    if case.status == waiting:
+        return True
+    text = answer.get("reply_text", "")
+    case.add_decision(stage=stage, actor_name=name, role=role, action=answer["action"], answer_ref=ref,
+                      refused=True, note=f"Ditolak: langkah ini sudah diputuskan (status kasus {case.status.value}). "
+                      f"Isian yang ditolak: {answer.get('note') or answer.get('decision') or ''} | teks: {text}"[:4000])
+    events.record(session, stage, "refused", comment_id=case.id,
+                  detail=f"jawaban kedua dari {name} ({answer['action']}) ditolak: langkah sudah diputuskan")
+    events.operations_log().warning("Kasus %s: jawaban kedua untuk langkah %s dari %s ditolak", case.id, stage, name)
+    return False
+
+

@@ -74,7 +74,8 @@ def finished_case(session: Session, *, channel_row: Channel, number: int, posted
         log.append(("confirm", "start", moment))
         moment += timedelta(minutes=m["confirm"])
         log.append(("confirm", "end", moment))
-        session.add(Publication(comment=case, text=final, attempts=1, external_reply_id=f"r{number}",
+        session.add(Publication(comment=case, channel_id=channel_row.id, text=final, attempts=1,
+                                external_reply_id=f"r{number}",
                                 reply_link=f"https://contoh.example/post-{number % 7}#comment-r{number}",
                                 intent_at=published, published_at=published, confirmed_at=moment))
         case.status = CaseStatus.CONFIRMED

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -16,6 +17,17 @@ from tasks.channels.secrets import env_name
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's demo application password
+
+
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def look_for_our_reply(client, ref, text: str, *, intent_at: datetime = EPOCH):
+    """What publishing does before posting: the one matching rule over the connector's candidates."""
+    from tasks.reply_matching import pick_our_reply
+
+    return pick_our_reply(client.our_replies(ref), text=text, intent_at=intent_at,
+                          threads_exactly=client.threads_exactly, taken=set())
 
 
 def free_port() -> int:

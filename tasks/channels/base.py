@@ -28,6 +28,26 @@ class IncomingComment:
     link: str | None
     posted_at: datetime  # aware, UTC
     raw: dict  # the platform's item as received
+    can_hide: bool = True  # the platform lets the account hide it (X: only in our own conversations)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An item the platform listed that could not be read: kept, shown, and tried again."""
+
+    reason: str  # Indonesian, for the inventory
+    excerpt: str  # the start of the raw item
+    external_id: str | None = None  # when at least the id could be read, the item can be fetched again
+    thread_id: str | None = None
+
+
+def unreadable(what: str, item, exc: Exception | None = None, *, thread_id: str | None = None) -> Unreadable:
+    """An Unreadable for a raw `item`, keeping its id when it has a usable one."""
+    raw_id = item.get("id") if isinstance(item, dict) else None
+    external_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id) else None
+    reason = f"{what} tidak terbaca" + (f" ({type(exc).__name__}: {exc})" if exc is not None else "")
+    return Unreadable(reason=reason[:1000], excerpt=str(item)[:300], external_id=external_id,
+                      thread_id=thread_id)
 
 
 @dataclass(frozen=True)
@@ -36,13 +56,20 @@ class Listing:
 
     comments: list[IncomingComment]
     cursor: dict  # where the next listing starts; stored only after the comments are
-    problems: list[str] = field(default_factory=list)  # items that could not be read
+    unreadable: list[Unreadable] = field(default_factory=list)  # items that could not be read
+    problems: list[str] = field(default_factory=list)  # other things operations should know
+    started_from: dict | None = None  # the stored cursor this listing began at (set by the caller)
+    gone: list[str] = field(default_factory=list)  # ids of unreadable items the platform no longer has
 
 
 @dataclass(frozen=True)
 class PublishedReply:
+    """A reply by our account as the platform shows it."""
+
     external_id: str
     link: str | None
+    text: str | None = None  # as it stands on the channel (plain text)
+    posted_at: datetime | None = None
 
 
 class ChannelError(Exception):
@@ -105,6 +132,10 @@ class ChannelClient(Protocol):
 
     kind: str
     reply_limit: int  # the most the platform accepts in one reply, measured by reply_length
+    # True where a reply names exactly the comment it answers (WordPress parent, X replied_to);
+    # False where replies to replies are filed under the top-level comment (Facebook,
+    # Instagram, YouTube), so which of them is ours must be told by text and time.
+    threads_exactly: bool
 
     @staticmethod
     def reply_length(text: str) -> int:
@@ -113,14 +144,17 @@ class ChannelClient(Protocol):
 
     def list_new_comments(self, cursor: dict | None) -> Listing: ...
 
-    def reply(self, to: CommentRef, text: str) -> PublishedReply: ...
+    def fetch_comment(self, external_id: str, thread_id: str | None) -> IncomingComment:
+        """One comment read again by its id (an item that was unreadable in a listing)."""
+        ...
 
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
-        """Our visible reply to `to`, if there is one (before posting, on retries, to confirm).
+    def reply(self, to: CommentRef, text: str) -> PublishedReply:
+        """Post once. The platform's duplicate-content refusal is raised as `Duplicate`."""
+        ...
 
-        Where the platform files a reply to a reply under the top-level comment (Facebook,
-        Instagram, YouTube), `text` tells our answer to this comment from our other ones there.
-        """
+    def our_replies(self, to: CommentRef) -> list[PublishedReply]:
+        """Every visible reply of our account where an answer to `to` would stand (before posting,
+        after a lost answer, to confirm). Which one answers `to` is decided by `tasks.reply_matching`."""
         ...
 
     def hide(self, to: CommentRef) -> None:

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 
 from tanggap.settings import ChannelConfig
 
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
-from .graph import GraphClient, parse_graph_time, same_text
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable, unreadable
+from .graph import GraphClient, parse_graph_time
 from .text import clean_text
 
 # `since` is a coarse filter and a comment can show up in the API a little after its
@@ -50,21 +50,20 @@ class FacebookClient(GraphClient):
                   "fields": COMMENT_FIELDS}
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
-        problems: list[str] = []
+        skipped, problems = [], []
         newest = int(cursor["since"]) if cursor and cursor.get("since") is not None else None
         for post in self._newest(f"{self.page_id}/feed", POST_FIELDS, self.posts_to_scan, PAGE_SIZE):
-            post_id = str(post.get("id") or "")
+            post_id = str(post.get("id") or "") if isinstance(post, dict) else ""
             if not post_id:
-                problems.append(f"kiriman Facebook tanpa id: {str(post)[:200]}")
+                problems.append(f"kiriman Facebook tanpa id, komentarnya tidak dapat dibaca: {str(post)[:200]}")
                 continue
             try:
                 # Ranked order may override `order`: read every page, never stop on a date.
                 for item in self._items(f"{post_id}/comments", params):
                     try:
                         comment = self._parse(item, post)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        problems.append(f"komentar Facebook tidak terbaca ({type(exc).__name__}: {exc}): "
-                                        f"{str(item)[:200]}")
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        skipped.append(unreadable("komentar Facebook", item, exc, thread_id=post_id))
                         continue
                     newest = max(newest or 0, int(comment.posted_at.timestamp()))
                     if comment.author_external_id == self.page_id:  # our own replies are never new comments
@@ -79,44 +78,39 @@ class FacebookClient(GraphClient):
         # A comment the Page already answered (by hand, or by us earlier) needs no new case.
         comments = [c for c in found.values() if c.ref.external_id not in answered_by_us]
         next_cursor = {"since": newest} if newest is not None else dict(cursor or {})
-        return Listing(comments=comments, cursor=next_cursor, problems=problems)
+        return Listing(comments=comments, cursor=next_cursor, unreadable=skipped, problems=problems)
+
+    def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
+        item = self._get(external_id, {"fields": COMMENT_FIELDS})
+        try:
+            return self._parse(item, {"id": thread_id or str(external_id).split("_")[0]})
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Unavailable(f"komentar Facebook {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})"
+                              ) from None
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Facebook has two levels: a reply to a reply goes under its top-level comment.
-        reply_id = self._post_reply(to, text, "comments")
-        return PublishedReply(external_id=reply_id, link=self._permalink(reply_id))
-
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
-        """Our reply in the thread of `to`.
-
-        Replies to a top-level comment and to its replies all sit under the top-level comment,
-        so `text` picks ours for this comment. Without `text`: for a top-level comment any reply
-        of ours counts; for a reply, the first of ours posted after it.
-        """
-        root = to.parent_external_id or to.external_id
-        params = {"filter": "stream", "order": "chronological", "limit": PAGE_SIZE,
-                  "fields": "id,message,from{id},created_time,permalink_url,parent{id}"}
-        ours = [item for item in self._items(f"{root}/comments", params)
-                if str((item.get("from") or {}).get("id")) == self.page_id]
-        ours.sort(key=lambda item: parse_graph_time(item["created_time"]))
-        if text is not None:
-            # No fallback to other replies of ours: under a top-level comment they may answer
-            # its replies, and taking one of those for this answer would leave it unanswered.
-            matches = [item for item in ours if same_text(item.get("message") or "", text)]
-        elif to.parent_external_id is None:
-            matches = ours
-        else:
-            posted = parse_graph_time(self._get(to.external_id, {"fields": "created_time"})["created_time"])
-            matches = [item for item in ours if parse_graph_time(item["created_time"]) >= posted]
-        if not matches:
-            return None
-        return PublishedReply(external_id=str(matches[0]["id"]), link=matches[0].get("permalink_url"))
+        reply_id = self._post_reply(to, text)
+        return PublishedReply(external_id=reply_id, link=self._permalink(reply_id), text=text)
 
     def hide(self, to: CommentRef) -> None:
         """Hide the comment: gone for the public, still visible to its author and friends."""
         self._hide(to.external_id, "is_hidden")
 
     # --- helpers -------------------------------------------------------------------
+    def _reply_query(self) -> dict:
+        return {"filter": "stream", "order": "chronological", "limit": PAGE_SIZE,
+                "fields": "id,message,from{id},created_time,permalink_url,parent{id}"}
+
+    def _is_ours(self, item: dict) -> bool:
+        return str((item.get("from") or {}).get("id")) == self.page_id
+
+    def _as_reply(self, item: dict, to: CommentRef) -> PublishedReply:
+        created = item.get("created_time")
+        return PublishedReply(external_id=str(item["id"]), link=item.get("permalink_url"),
+                              text=clean_text(str(item.get("message") or "")),
+                              posted_at=parse_graph_time(created) if isinstance(created, str) else None)
+
     def _permalink(self, object_id: str) -> str | None:
         """Best effort: the reply is already posted, a failure here must not look like a failed post."""
         try:

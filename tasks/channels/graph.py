@@ -16,9 +16,18 @@ import requests
 
 from tanggap.settings import ChannelConfig
 
-from .base import AuthError, ChannelError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
+from .base import (
+    AuthError,
+    ChannelError,
+    CommentRef,
+    Duplicate,
+    NotFound,
+    PublishedReply,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
 from .http import json_body, send
-from .text import clean_text
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
 # Throttling, by error.code (the HTTP status is usually 400, sometimes 403): app (4), user (17),
@@ -38,11 +47,6 @@ def utf16_length(text: str) -> int:
 def parse_graph_time(value: str) -> datetime:
     """'2025-03-04T09:15:00+0000' (or '+00:00', or 'Z') to an aware UTC datetime."""
     return datetime.strptime(value.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc)
-
-
-def same_text(a: str, b: str) -> bool:
-    """Equal as a reader sees them: Unicode normalised, whitespace runs collapsed."""
-    return " ".join(clean_text(a).split()) == " ".join(clean_text(b).split())
 
 
 def retry_after_from_usage(headers) -> float | None:
@@ -120,6 +124,9 @@ class GraphClient:
     """HTTP for one Graph account; FacebookClient and InstagramClient add the platform."""
 
     platform = "Graph"
+    # Replies to replies are filed under the top-level comment: which is ours is told by text and time.
+    threads_exactly = False
+    reply_edge = "comments"  # where replies to a top-level comment live (Instagram: "replies")
 
     @staticmethod
     def reply_length(text: str) -> int:
@@ -212,18 +219,24 @@ class GraphClient:
         if result.get("success") is not True:
             raise Rejected(f"Graph tidak mengonfirmasi penyembunyian komentar {comment_id}: {str(result)[:200]}")
 
-    def _post_reply(self, to: CommentRef, text: str, edge: str) -> str:
-        """POST a reply to the top-level comment's `edge` (a reply to a reply goes there too);
-        on Graph's duplicate error, our earlier reply is the answer. Returns the reply's id."""
+    def _post_reply(self, to: CommentRef, text: str) -> str:
+        """POST a reply to the top-level comment (a reply to a reply goes there too); returns its id."""
         target = to.parent_external_id or to.external_id
-        try:
-            created = self._post(f"{target}/{edge}", {"message": text})
-        except Duplicate:
-            found = self.find_our_reply(to, text)
-            if found is None:
-                raise
-            return found.external_id
+        created = self._post(f"{target}/{self.reply_edge}", {"message": text})
         reply_id = str(created.get("id") or "")
         if not reply_id:
-            raise Rejected(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
+            raise Unavailable(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
         return reply_id
+
+    def our_replies(self, to: CommentRef) -> list[PublishedReply]:
+        """Our replies under the top-level comment of `to`, where any answer to it is filed."""
+        root = to.parent_external_id or to.external_id
+        return [self._as_reply(item, to) for item in self._items(f"{root}/{self.reply_edge}", self._reply_query())
+                if isinstance(item, dict) and item.get("id") and self._is_ours(item)]
+
+    # Each platform says how it lists replies, which are ours, and how one reads as a PublishedReply.
+    def _reply_query(self) -> dict: ...
+
+    def _is_ours(self, item: dict) -> bool: ...
+
+    def _as_reply(self, item: dict, to: CommentRef) -> PublishedReply: ...

@@ -24,8 +24,8 @@ from typing import Iterator
 
 from tanggap.settings import ChannelConfig
 
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
-from .graph import GraphClient, parse_graph_time, same_text
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable, unreadable
+from .graph import GraphClient, parse_graph_time
 from .text import clean_text
 
 OVERLAP = timedelta(minutes=5)
@@ -38,6 +38,7 @@ COMMENT_FIELDS = f"id,text,timestamp,username,from{{id,username}},like_count,hid
 class InstagramClient(GraphClient):
     kind = "instagram"
     platform = "Instagram"
+    reply_edge = "replies"
     reply_limit = 2_200  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
 
     def __init__(self, config: ChannelConfig, token: str, **kwargs):
@@ -57,11 +58,11 @@ class InstagramClient(GraphClient):
         counts: dict[str, int] = {}
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
-        problems: list[str] = []
+        skipped, problems = [], []
         for media in self._newest(f"{self.user_id}/media", MEDIA_FIELDS, self.media_to_scan, PAGE_SIZE):
-            media_id = str(media.get("id") or "")
+            media_id = str(media.get("id") or "") if isinstance(media, dict) else ""
             if not media_id:
-                problems.append(f"media Instagram tanpa id: {str(media)[:200]}")
+                problems.append(f"media Instagram tanpa id, komentarnya tidak dapat dibaca: {str(media)[:200]}")
                 continue
             count = media.get("comments_count")
             if media.get("permalink"):
@@ -73,7 +74,7 @@ class InstagramClient(GraphClient):
             expected_new = count - known if isinstance(count, int) and isinstance(known, int) else None
             try:
                 newest = self._scan_media(media, watermark, lookback_start, expected_new, found, answered_by_us,
-                                          problems, newest)
+                                          skipped, newest)
             except NotFound as exc:  # the media went away between the list and its comments
                 problems.append(f"komentar media {media_id} tidak dapat dibaca: {exc.detail}")
                 continue
@@ -83,10 +84,10 @@ class InstagramClient(GraphClient):
         next_cursor: dict = {"comments_count": counts}
         if newest is not None:
             next_cursor["watermark"] = newest.isoformat()
-        return Listing(comments=comments, cursor=next_cursor, problems=problems)
+        return Listing(comments=comments, cursor=next_cursor, unreadable=skipped, problems=problems)
 
     def _scan_media(self, media: dict, watermark: datetime | None, lookback_start: datetime,
-                    expected_new: int | None, found: dict, answered_by_us: set, problems: list,
+                    expected_new: int | None, found: dict, answered_by_us: set, skipped: list,
                     newest: datetime | None) -> datetime | None:
         """Read one media's comments, newest first, only as far as needed.
 
@@ -100,12 +101,11 @@ class InstagramClient(GraphClient):
         seen_new, digging = 0, False
         for page in self._payloads(f"{media['id']}/comments", {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}):
             entries = []
-            for entry, parent in self._with_replies(page["data"], problems):
+            for entry, parent in self._with_replies(page["data"], skipped, media["id"]):
                 try:
                     entries.append((entry, self._parse(entry, media, parent)))
-                except (KeyError, TypeError, ValueError) as exc:
-                    problems.append(f"komentar Instagram tidak terbaca ({type(exc).__name__}: {exc}): "
-                                    f"{str(entry)[:200]}")
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    skipped.append(unreadable("komentar Instagram", entry, exc, thread_id=media["id"]))
             for entry, comment in entries:
                 newest = max(newest, comment.posted_at) if newest else comment.posted_at
                 if watermark is None or comment.posted_at > watermark:
@@ -125,40 +125,30 @@ class InstagramClient(GraphClient):
                 break
         return newest
 
+    def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
+        item = self._get(external_id, {"fields": COMMENT_FIELDS.split(",replies")[0] + ",media{id,permalink}"})
+        try:
+            media = item.get("media") if isinstance(item.get("media"), dict) else {"id": thread_id}
+            return self._parse(item, media, None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Unavailable(f"komentar Instagram {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})"
+                              ) from None
+
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Only top-level comments take replies: a reply to a reply goes to its top-level comment.
-        reply_id = self._post_reply(to, text, "replies")
-        return PublishedReply(external_id=reply_id, link=self._media_link(to.thread_id))
-
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
-        """Our reply in the thread of `to` (all replies sit under the top-level comment), told
-        apart by `text`. Without `text`: any of ours under a top-level comment; for a reply,
-        the first of ours posted after it."""
-        root = to.parent_external_id or to.external_id
-        ours = [item for item in self._items(f"{root}/replies", {"fields": REPLY_FIELDS, "limit": PAGE_SIZE})
-                if self._is_ours(item)]
-        ours.sort(key=lambda item: parse_graph_time(item["timestamp"]))
-        if text is not None:
-            matches = [item for item in ours if same_text(item.get("text") or "", text)]
-        elif to.parent_external_id is None:
-            matches = ours
-        else:
-            posted = parse_graph_time(self._get(to.external_id, {"fields": "timestamp"})["timestamp"])
-            matches = [item for item in ours if parse_graph_time(item["timestamp"]) >= posted]
-        if not matches:
-            return None
-        return PublishedReply(external_id=str(matches[0]["id"]), link=self._media_link(to.thread_id))
+        reply_id = self._post_reply(to, text)
+        return PublishedReply(external_id=reply_id, link=self._media_link(to.thread_id), text=text)
 
     def hide(self, to: CommentRef) -> None:
         """Hide the comment: gone for the public, still visible to its author."""
         self._hide(to.external_id, "hide")
 
     # --- helpers -------------------------------------------------------------------
-    def _with_replies(self, items: list, problems: list[str]) -> Iterator[tuple[dict, str | None]]:
+    def _with_replies(self, items: list, skipped: list, media_id: str) -> Iterator[tuple[dict, str | None]]:
         """Each top-level comment, then its replies (following the replies' own paging)."""
         for item in items:
             if not isinstance(item, dict):
-                problems.append(f"komentar Instagram bukan objek: {str(item)[:200]}")
+                skipped.append(unreadable("komentar Instagram (bukan objek)", item, thread_id=media_id))
                 continue
             yield item, None
             replies = item.get("replies")
@@ -172,6 +162,15 @@ class InstagramClient(GraphClient):
             return True
         username = str(item.get("username") or sender.get("username") or "").lower()
         return bool(self.username) and username == self.username
+
+    def _reply_query(self) -> dict:
+        return {"fields": REPLY_FIELDS, "limit": PAGE_SIZE}
+
+    def _as_reply(self, item: dict, to: CommentRef) -> PublishedReply:
+        stamp = item.get("timestamp")
+        return PublishedReply(external_id=str(item["id"]), link=self._media_link(to.thread_id),
+                              text=clean_text(str(item.get("text") or "")),
+                              posted_at=parse_graph_time(stamp) if isinstance(stamp, str) else None)
 
     def _media_link(self, media_id: str) -> str | None:
         """The media's permalink (Instagram comments have none of their own); best effort."""

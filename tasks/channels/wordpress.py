@@ -21,6 +21,7 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
+    unreadable,
 )
 from .http import json_body, send
 from .text import html_to_text
@@ -34,6 +35,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 class WordPressClient:
     kind = "wordpress"
+    threads_exactly = True  # a reply names its parent comment
     reply_limit = 65_525  # bytes of the stored (escaped) content: WordPress counts UTF-8 bytes
 
     @staticmethod
@@ -62,13 +64,13 @@ class WordPressClient:
             since = datetime.now(timezone.utc).replace(tzinfo=None) - self.lookback
         params = {"after": since.strftime(LOCAL_FORMAT), "order": "asc", "orderby": "date_gmt",
                   "per_page": PAGE_SIZE}
-        comments, problems, answered_by_us = [], [], set()
+        comments, skipped, answered_by_us = [], [], set()
         newest_local = cursor.get("after_local") if cursor else None
         for item in self._pages("comments", params):
             try:
                 comment = self._parse(item)
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(f"komentar website tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                skipped.append(unreadable("komentar website", item, exc))
                 continue
             newest_local = max(newest_local or "", item["date"])
             if item.get("author") == me:  # our own replies are never new comments ...
@@ -78,28 +80,28 @@ class WordPressClient:
         # ... and a comment the office already answered by hand needs no new case.
         comments = [c for c in comments if c.ref.external_id not in answered_by_us]
         return Listing(comments=comments, cursor={"after_local": newest_local} if newest_local else {},
-                       problems=problems)
+                       unreadable=skipped)
+
+    def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
+        item = json_body(self._request("GET", f"comments/{int(external_id)}"), dict)
+        try:
+            return self._parse(item)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Unavailable(f"komentar website {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})"
+                              ) from None
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Plain text: escape it so WordPress shows it as written instead of as markup.
         body = {"post": int(to.thread_id), "parent": int(to.external_id), "content": html.escape(text, quote=False)}
-        try:
-            item = json_body(self._request("POST", "comments", json=body), dict)
-        except Duplicate:
-            # The same content is already there: our earlier attempt landed.
-            found = self.find_our_reply(to)
-            if found is None:
-                raise
-            return found
-        return PublishedReply(external_id=str(item["id"]), link=item.get("link"))
+        item = json_body(self._request("POST", "comments", json=body), dict)
+        if not item.get("id"):
+            raise Unavailable(f"jawaban POST comments tanpa id: {str(item)[:200]}")
+        return self._published(item)
 
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
-        # WordPress threads replies exactly, so the parent alone identifies our answer.
+    def our_replies(self, to: CommentRef) -> list[PublishedReply]:
         params = {"post": to.thread_id, "parent": to.external_id, "author": self.my_user_id(), "per_page": PAGE_SIZE}
-        for item in self._pages("comments", params):
-            if item.get("author") == self.my_user_id():
-                return PublishedReply(external_id=str(item["id"]), link=item.get("link"))
-        return None
+        return [self._published(item) for item in self._pages("comments", params)
+                if isinstance(item, dict) and item.get("author") == self.my_user_id() and item.get("id")]
 
     def hide(self, to: CommentRef) -> None:
         """Put the comment back in moderation ("hold"): gone from the page, kept on the site."""
@@ -139,6 +141,15 @@ class WordPressClient:
                     error_for=_error_for, **kwargs)
 
     # --- parsing -------------------------------------------------------------------
+    @staticmethod
+    def _published(item: dict) -> PublishedReply:
+        content = item.get("content") or {}
+        date_gmt = item.get("date_gmt")
+        return PublishedReply(
+            external_id=str(item["id"]), link=item.get("link"),
+            text=html_to_text(str(content.get("rendered") or "")) if isinstance(content, dict) else None,
+            posted_at=datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc) if date_gmt else None)
+
     def _parse(self, item: dict) -> IncomingComment:
         parent = int(item.get("parent") or 0)
         posted = datetime.fromisoformat(item["date_gmt"]).replace(tzinfo=timezone.utc)

@@ -33,6 +33,7 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
+    unreadable,
 )
 from .http import json_body, send
 from .text import clean_text
@@ -150,6 +151,7 @@ def weighted_length(text: str) -> int:
 
 class XClient:
     kind = "x"
+    threads_exactly = True  # a reply names the tweet it answers (replied_to)
     reply_limit = MAX_WEIGHTED_LENGTH  # weighted characters, leading auto-mentions not counted
 
     @staticmethod
@@ -178,7 +180,7 @@ class XClient:
             params["since_id"] = since_id
         else:
             params["start_time"] = (datetime.now(timezone.utc) - self.lookback).strftime(TIME_FORMAT)
-        comments, problems, seen, answered = [], [], set(), set()
+        comments, skipped, problems, seen, answered = [], [], [], set(), set()
         newest_id = None
         for number, page in enumerate(self._pages(f"users/{self.me}/mentions", params, MAX_LISTING_PAGES)):
             if number == 0:
@@ -188,7 +190,7 @@ class XClient:
                 try:
                     comment = self._parse(item, users)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    problems.append(f"mention X tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
+                    skipped.append(unreadable("mention X", item, exc))
                     continue
                 if comment.ref.external_id in seen:
                     continue
@@ -208,39 +210,41 @@ class XClient:
                 problems.append(f"balasan akun resmi tidak dapat diperiksa, periksa sebelum menjawab: {exc}")
             comments = [c for c in comments if c.ref.external_id not in answered]
         next_since = newest_id or since_id
-        return Listing(comments=comments, cursor={"since_id": next_since} if next_since else {}, problems=problems)
+        return Listing(comments=comments, cursor={"since_id": next_since} if next_since else {},
+                       unreadable=skipped, problems=problems)
+
+    def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
+        body = json_body(self._request("GET", f"tweets/{int(external_id)}", params=MENTION_FIELDS), dict)
+        if "data" not in body and body.get("errors"):
+            raise _partial_error(body["errors"])
+        users = {u.get("id"): u for u in (body.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+        try:
+            return self._parse(body["data"], users)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Unavailable(f"tweet {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})") from None
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         body = {"text": text, "reply": {"in_reply_to_tweet_id": to.external_id}}
-        try:
-            data = json_body(self._request("POST", "tweets", json=body), dict).get("data") or {}
-        except Duplicate:
-            # X refuses the same text twice: our earlier attempt most likely landed.
-            found = self.find_our_reply(to, text)
-            if found is None:
-                raise
-            return found
+        data = json_body(self._request("POST", "tweets", json=body), dict).get("data") or {}
         if not data.get("id"):
             raise Unavailable(f"jawaban POST /2/tweets tanpa id: {str(data)[:200]}")
-        return PublishedReply(external_id=str(data["id"]), link=self._link(self.username, str(data["id"])))
+        return PublishedReply(external_id=str(data["id"]), link=self._link(self.username, str(data["id"])),
+                              text=_without_leading_mentions(str(data.get("text") or text)))
 
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
-        # X threads replies exactly (replied_to), so the target alone identifies our answer;
-        # our reply is newer than the target, so the timeline is read from there on.
-        matches = []
+    def our_replies(self, to: CommentRef) -> list[PublishedReply]:
+        # Our reply is newer than the tweet it answers, so the timeline is read from there on.
+        found = []
         params = {"max_results": PAGE_SIZE, "since_id": to.external_id, "exclude": "retweets",
                   "tweet.fields": "referenced_tweets,created_at"}
         for page in self._pages(f"users/{self.me}/tweets", params, FIND_PAGES):
             for item in page.get("data") or []:
-                if isinstance(item, dict) and to.external_id in _replied_to(item):
-                    matches.append(item)
-        if not matches:
-            return None
-        # Our stored text starts with the auto-added "@visitor": compare the end.
-        wanted = clean_text(text) if text else None
-        best = next((m for m in matches
-                     if wanted and clean_text(html.unescape(str(m.get("text", "")))).endswith(wanted)), matches[0])
-        return PublishedReply(external_id=str(best["id"]), link=self._link(self.username, str(best["id"])))
+                if isinstance(item, dict) and item.get("id") and to.external_id in _replied_to(item):
+                    created = item.get("created_at")
+                    found.append(PublishedReply(
+                        external_id=str(item["id"]), link=self._link(self.username, str(item["id"])),
+                        text=_without_leading_mentions(html.unescape(str(item.get("text") or ""))),
+                        posted_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None))
+        return found
 
     def hide(self, to: CommentRef) -> None:
         """Hide a reply in one of our own conversations (X allows nothing else: 403 otherwise)."""
@@ -288,8 +292,9 @@ class XClient:
         posted = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00")).astimezone(timezone.utc)
         parents = [r["id"] for r in item.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
         name = str(user.get("name") or "").strip() or (f"@{user['username']}" if user.get("username") else "Anonim")
+        conversation = str(item.get("conversation_id") or tweet_id)
         return IncomingComment(
-            ref=CommentRef(external_id=tweet_id, thread_id=str(item.get("conversation_id") or tweet_id),
+            ref=CommentRef(external_id=tweet_id, thread_id=conversation,
                            parent_external_id=str(parents[0]) if parents else None),
             author_name=name,
             author_external_id=author_id,
@@ -297,7 +302,14 @@ class XClient:
             link=self._link(user.get("username"), tweet_id),
             posted_at=posted,
             raw=item,
+            # X hides only replies within a conversation; a mention that starts its own cannot be hidden.
+            can_hide=conversation != tweet_id,
         )
+
+
+def _without_leading_mentions(text: str) -> str:
+    """Our reply as we wrote it: X puts the "@visitor" it answers in front of the text."""
+    return clean_text(re.sub(r"^(?:@\w{1,15}\s+)+", "", text.strip()))
 
 
 def _replied_to(item: dict) -> set[str]:

@@ -20,9 +20,9 @@ replies; a reply or a hide costs 50 (booked in the ledger before each call).
 
 Replies. YouTube files every reply under the top-level comment (`parentId` is always the
 thread), and has no duplicate-content error: posting the same text twice shows it twice, so
-callers look with `find_our_reply(to, text)` before posting. Our reply to a visitor's reply is
-told apart from our other ones in the thread by its text; a reply that starts with "@handle"
-is taken to answer that person (this is how YouTube's own UI addresses replies).
+callers look at `our_replies(to)` before posting. A reply of ours that starts with "@handle" is
+taken to answer that person (this is how YouTube's own UI addresses replies); among the others
+`tasks.reply_matching` tells ours for a case by text and time.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
+    unreadable,
 )
 from .http import json_body, send
 from .text import clean_text
@@ -100,10 +101,6 @@ def _parse_time(value: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(clean_text(a).split()) == " ".join(clean_text(b).split())
-
-
 def _mention_of(author_name: str) -> str:
     name = author_name.strip()
     return (name if name.startswith("@") else "@" + name.replace(" ", "")).lower()
@@ -116,6 +113,7 @@ def _addressed_to(text: str) -> str | None:
 
 class YouTubeClient:
     kind = "youtube"
+    threads_exactly = False  # every reply is filed under the top-level comment
     reply_limit = 10_000  # UNCONFIRMED: measured in UTF-16 units, which never undercounts characters
 
     @staticmethod
@@ -148,7 +146,7 @@ class YouTubeClient:
         scan_from = min(since, now - self.reply_window)
         known: dict = cursor.get("threads") or {}
         found: dict[str, IncomingComment] = {}
-        problems: list[str] = []
+        skipped, problems = [], []
         counts: dict[str, tuple[datetime, int]] = {}
         newest = watermark
 
@@ -162,8 +160,7 @@ class YouTubeClient:
                     top = self._parse(top_item, thread["snippet"]["videoId"], raw=thread)
                     count = int(thread["snippet"].get("totalReplyCount") or 0)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    problems.append(f"utas komentar YouTube tidak terbaca ({type(exc).__name__}: {exc}): "
-                                    f"{str(thread)[:200]}")
+                    skipped.append(unreadable("utas komentar YouTube", thread, exc))
                     continue
                 if top.posted_at < scan_from:
                     reached_the_end = True  # threads come newest first; finish this page, read no further
@@ -182,8 +179,7 @@ class YouTubeClient:
                     try:
                         replies.append(self._parse(item, top.ref.thread_id, top_id=thread_id))
                     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        problems.append(f"balasan YouTube tidak terbaca ({type(exc).__name__}: {exc}): "
-                                        f"{str(item)[:200]}")
+                        skipped.append(unreadable("balasan YouTube", item, exc, thread_id=top.ref.thread_id))
                 newest = max([m for m in (newest, *(r.posted_at for r in replies)) if m is not None])
                 ours = [r for r in replies if self._is_own(r)]
                 if not self._is_own(top) and (is_new or top.posted_at >= since) \
@@ -211,7 +207,18 @@ class YouTubeClient:
         new_cursor = {"watermark": watermark.strftime("%Y-%m-%dT%H:%M:%SZ"),
                       "threads": {thread_id: count for thread_id, (_, count) in tracked}}
         comments = sorted(found.values(), key=lambda c: c.posted_at)
-        return Listing(comments=comments, cursor=new_cursor, problems=problems)
+        return Listing(comments=comments, cursor=new_cursor, unreadable=skipped, problems=problems)
+
+    def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
+        params = {"part": "snippet", "id": external_id, "textFormat": "plainText"}
+        for page in self._pages("comments", params):
+            for item in page:
+                try:
+                    return self._parse(item, thread_id or "")
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    raise Unavailable(f"komentar YouTube {external_id} masih tidak terbaca "
+                                      f"({type(exc).__name__}: {exc})") from None
+        raise NotFound(f"komentar YouTube {external_id} tidak ada lagi")
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # YouTube has no duplicate-content error to fall back on: the caller looks first.
@@ -219,34 +226,26 @@ class YouTubeClient:
         item = json_body(self._request("POST", "comments", params={"part": "snippet"}, json=body,
                                         cost=WRITE_COST, purpose="write"))
         try:
-            return self._published(str(item["id"]), to.thread_id)
+            return PublishedReply(external_id=str(item["id"]), link=self._link(to.thread_id, str(item["id"])),
+                                  text=text)
         except (KeyError, TypeError) as exc:
             raise Unavailable(f"jawaban comments.insert tanpa id: {str(item)[:200]}") from exc
 
-    def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
+    def our_replies(self, to: CommentRef) -> list[PublishedReply]:
+        """Ours in the thread of `to`, less those addressed ("@handle ...") to someone else."""
         top_id = to.parent_external_id or to.external_id
         replies = [self._parse(item, to.thread_id, top_id=top_id) for item in self._all_replies(top_id)]
         ours = [r for r in replies if self._is_own(r)]
-        if not ours:
-            return None
-        if text is not None:
-            match = next((r for r in ours if _same_text(r.text, text)), None)
-        elif to.parent_external_id:
+        if to.parent_external_id:
             target = next((r for r in replies if r.ref.external_id == to.external_id), None)
-            match = target and next((r for r in ours if self._answers(r, target, is_top=False)), None)
+        elif any(_addressed_to(r.text) for r in ours):
+            target = self._top_level(top_id, to.thread_id)  # whose handle the top-level author has (one unit)
         else:
-            # Our replies addressed "@someone" answer that person; to tell whether that is the
-            # top-level author, read the top-level comment (one more unit).
-            addressed = any(_addressed_to(r.text) for r in ours)
-            target = self._top_level(top_id, to.thread_id) if addressed else None
-
-            def answers_top(r: IncomingComment) -> bool:
-                if target is None:
-                    return _addressed_to(r.text) is None
-                return self._answers(r, target, is_top=True)
-
-            match = next((r for r in ours if answers_top(r)), None)
-        return self._published(match.ref.external_id, to.thread_id) if match else None
+            target = None
+        addressee = _mention_of(target.author_name) if target is not None else None
+        ours = [r for r in ours if _addressed_to(r.text) in (None, addressee)]
+        return [PublishedReply(external_id=r.ref.external_id, link=r.link, text=r.text, posted_at=r.posted_at)
+                for r in ours]
 
     def hide(self, to: CommentRef) -> None:
         """Hold the comment for review: gone from the public thread, kept in YouTube Studio."""
@@ -265,9 +264,6 @@ class YouTubeClient:
         if is_top:
             return addressed is None or addressed == _mention_of(target.author_name)
         return addressed == _mention_of(target.author_name) and ours.posted_at >= target.posted_at
-
-    def _published(self, comment_id: str, video_id: str) -> PublishedReply:
-        return PublishedReply(external_id=comment_id, link=self._link(video_id, comment_id))
 
     def _link(self, video_id: str, comment_id: str) -> str:
         return f"{self.watch_url}?v={video_id}&lc={comment_id}"

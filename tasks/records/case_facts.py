@@ -60,7 +60,8 @@ def case_facts(session: Session, start: datetime, end: datetime) -> list[CaseFac
     ).all()
     actions: dict[int, set[str]] = {}
     for comment_id, stage, action in session.execute(
-            select(Decision.comment_id, Decision.stage, Decision.action).join(Comment).where(*in_range)):
+            select(Decision.comment_id, Decision.stage, Decision.action).join(Comment)
+            .where(*in_range, Decision.refused.is_(False))):  # a refused second answer changed nothing
         actions.setdefault(comment_id, set()).update({action, f"stage:{stage}"})
     ends: dict[int, list[tuple[str, datetime]]] = {}
     for comment_id, step, at in session.execute(

@@ -82,11 +82,16 @@ def case_record(session: Session, case: Comment) -> dict:
         ],
         "decisions": [
             {"stage": d.stage, "actor_name": d.actor_name, "actor_nip": d.actor_nip, "role": d.role,
-             "action": d.action, "note": d.note, "decided_at": when(d.decided_at), "identity": DECLARED_IDENTITY}
+             "action": d.action, "note": d.note, "decided_at": when(d.decided_at), "refused": d.refused,
+             "identity": DECLARED_IDENTITY}
             for d in case.decisions
         ],
+        "hide_result": case.hide_result,
         "publication": None if publication is None else {
             "text": publication.text,
+            "channel_text": publication.channel_text,
+            # What the commenter reads: the channel's text when it differs from the approved one.
+            "text_on_channel": publication.channel_text or publication.text,
             "external_reply_id": publication.external_reply_id,
             "reply_link": publication.reply_link,
             "attempts": publication.attempts,

@@ -100,6 +100,8 @@ def remove_personal_data(case: Comment, now: datetime) -> None:
             version.text = version.text.replace(name, REMOVED_NAME)
         if case.publication is not None:
             case.publication.text = case.publication.text.replace(name, REMOVED_NAME)
+            if case.publication.channel_text:
+                case.publication.channel_text = case.publication.channel_text.replace(name, REMOVED_NAME)
         for decision in case.decisions:
             decision.note = decision.note.replace(name, REMOVED_NAME)
     case.author_name, case.author_external_id, case.link, case.raw_payload = REMOVED_NAME, None, None, {}
@@ -242,9 +244,8 @@ def ask_for_purge_approval(items: list[dict], cutoff: datetime) -> dict:
     description = purge_list_markdown(items, cutoff, dry_run=False) + (
         "\n---\nPilih **musnahkan** untuk melaksanakan pemusnahan di atas (tidak dapat dibatalkan), "
         "isi nama, NIP dan jabatan Anda, lalu tekan *Resume*. Berita acara pemusnahan dibuat otomatis.\n")
-    # The helper measures reply texts for a channel; this form has none, so any channel kind serves.
     answer = wait_for_person(PurgeApprovalForm, key=f"pemusnahan-{digest}", description=description,
-                             defaults={"approver_role": "Kepala Balai"}, channel_kind="wordpress")
+                             defaults={"approver_role": "Kepala Balai"})
     return {**answer, "approved_at": utcnow()}
 
 

@@ -194,10 +194,10 @@ def test_a_resumed_run_whose_reply_already_landed_does_not_post_again(served, wo
               "approver_name": "Kepala Bagian Umum (uji)"}
 
     # What the crashed attempt did: recorded the correction and the intent, then posted.
-    record_correction.fn(case.id, answer)
+    record_correction.fn(case.id, {**answer, "answer_ref": f"{case.respond_flow_run_id}:koreksi-1"})
     with session_scope() as session:
         record = load_case(session, case.id)
-        record.publication = Publication(text=answer["reply_text"], attempts=1)
+        record.publication = Publication(text=answer["reply_text"], attempts=1, channel_id=record.channel_id)
         config, ref = channel_config(record.channel), ref_of(record)
     connect(config).reply(ref, answer["reply_text"])
     posts_before = site.request_count("POST")
@@ -215,8 +215,10 @@ def test_a_resumed_run_whose_reply_already_landed_does_not_post_again(served, wo
         assert record.publication.external_reply_id == str(our_replies_under(site, case.external_id)[0]["id"])
 
 
-def test_a_case_whose_channel_asked_us_to_wait_is_sent_by_a_later_run(served, wordpress, tanggap_env):
-    """The platform said "come back in 20 s": the run gives up at once, a later check restarts it."""
+def test_a_case_whose_channel_asked_us_to_wait_is_sent_when_a_later_check_retries_it(served, wordpress,
+                                                                                   tanggap_env):
+    """The platform said "come back in 20 s": the case waits in perlu penanganan with that time, in
+    its own run, and the first check after it answers the run's form with "coba lagi"."""
     from datetime import timedelta
 
     from db.models import Channel, utcnow
@@ -233,25 +235,28 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_by_a_later_run(served, wo
     resume_flow_run(case.respond_flow_run_id, run_input={
         "action": "setujui", "reply_text": "Jadwal diumumkan pekan depan.", "note": "",
         "approver_name": "Kepala Bagian Umum (uji)"})
-    state = wait_final(case.respond_flow_run_id)
-    assert state.is_failed()
+    wait_suspended(case.respond_flow_run_id, "penanganan-1-1")
     with session_scope() as session:
-        stalled = session.get(Comment, case.id)
-        assert stalled.status == CaseStatus.APPROVED and stalled.retry_at is not None
-        assert "dibatasi" in stalled.last_error
-    run_check()  # operations see the case and when it will be tried again
-    assert f"**#{case.id}**" in Artifact.get("antrean-persetujuan").data
-    assert "dicoba lagi otomatis" in Artifact.get("antrean-persetujuan").data
+        parked = session.get(Comment, case.id)
+        assert parked.status == CaseStatus.NEEDS_ATTENTION and parked.resume_status == CaseStatus.APPROVED
+        assert parked.attention_step == "publish" and parked.retry_at is not None
+        assert "dibatasi" in parked.last_error
+    description = form_description(case.respond_flow_run_id, "penanganan-1-1")
+    assert "Perlu penanganan" in description and "dicoba lagi otomatis" in description
+    run_check()  # too early: operations see the case and when it will be tried again
+    queue = Artifact.get("antrean-persetujuan").data
+    assert f"**#{case.id}**" in queue and "dicoba lagi otomatis" in queue
+    assert flow_run(case.respond_flow_run_id).state.is_paused()
     assert wordpress.site.request_count("POST") == posts_before  # the platform was left alone
 
-    wait_until(lambda: utcnow() > stalled.retry_at, timeout=60, what="the retry time")
+    wait_until(lambda: utcnow() > parked.retry_at, timeout=60, what="the retry time")
     run_check()
+    assert wait_final(case.respond_flow_run_id).is_completed()  # the same run, resumed by the check
     with session_scope() as session:
-        new_run = session.get(Comment, case.id).respond_flow_run_id
-    assert new_run != case.respond_flow_run_id
-    assert wait_final(new_run).is_completed()
-    with session_scope() as session:
-        assert session.get(Comment, case.id).status == CaseStatus.ARCHIVED
+        done = session.get(Comment, case.id)
+        assert done.status == CaseStatus.ARCHIVED
+        assert [(d.stage, d.action, d.actor_name) for d in done.decisions][-1] == \
+            ("attention", "coba_lagi", "Tanggap (coba lagi terjadwal)")
     assert len(our_replies_under(wordpress.site, case.external_id)) == 1
 
 

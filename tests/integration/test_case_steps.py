@@ -18,7 +18,7 @@ from tasks.publishing import confirm_reply, publish_reply
 from tasks.review import prepare_form, record_correction
 
 APPROVE = {"action": "setujui", "reply_text": "Pendaftaran dibuka 1 Desember.", "note": "",
-           "approver_name": "Kepala Bagian Umum (uji)"}
+           "approver_name": "Kepala Bagian Umum (uji)", "answer_ref": "uji:koreksi-1"}
 
 
 def inventory_once() -> list[int]:
@@ -93,6 +93,6 @@ def test_a_malformed_item_is_reported_and_the_rest_of_the_listing_is_kept(tangga
     with session_scope() as session:
         errors = session.scalars(select(CheckRun.errors)).one()
     assert len(stored) == SEED_AWAITING_ANSWER - 1  # only the broken one is missing
-    assert "komentar website tidak terbaca" in errors["website"]
+    assert "1 item tidak terbaca" in errors["website"]
     # The cursor did not move past it: once the platform answers properly, it is kept.
     assert len(inventory_once()) == SEED_AWAITING_ANSWER

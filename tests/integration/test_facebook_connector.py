@@ -15,8 +15,9 @@ from simulator.facebook import (
     seed_facebook,
 )
 from tanggap.settings import ChannelConfig
-from tasks.channels.base import AuthError, CommentRef, NotFound, RateLimited, Rejected, Unavailable
+from tasks.channels.base import AuthError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.facebook import FacebookClient
+from tests.harness import look_for_our_reply
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_first_listing_reads_every_unanswered_visitor_comment_but_never_the_page
     assert all(c.author_external_id != FACEBOOK_PAGE_ID for c in listing.comments)
     answered = facebook.site.replies_by_us()[0]["parent"]
     assert answered not in {c.ref.external_id for c in listing.comments}
-    assert not listing.problems and listing.cursor["since"] > 0
+    assert not listing.problems and not listing.unreadable and listing.cursor["since"] > 0
     for comment in listing.comments:
         assert comment.posted_at.tzinfo is not None and comment.posted_at.utcoffset() == timedelta(0)
         assert comment.link and comment.raw["id"] == comment.ref.external_id
@@ -136,8 +137,8 @@ def test_a_reply_lands_once_under_the_comment_and_drops_it_from_the_next_listing
     reply = client.reply(target.ref, "Syaratnya cukup rekomendasi dinas, Ibu Rina.")
     assert reply.external_id and reply.link and "comment_id=" in reply.link
     assert [c["id"] for c in ours_under(facebook.site, target.ref.external_id)] == [reply.external_id]
-    assert client.find_our_reply(target.ref, "Syaratnya cukup rekomendasi dinas, Ibu Rina.") == reply
-    assert client.find_our_reply(target.ref) == reply
+    found = look_for_our_reply(client, target.ref, "Syaratnya cukup rekomendasi dinas, Ibu Rina.")
+    assert found.external_id == reply.external_id and found.posted_at is not None
     again = client.list_new_comments(None)
     assert target.ref.external_id not in {c.ref.external_id for c in again.comments}
     assert len(again.comments) == SEED_AWAITING_ANSWER - 1
@@ -148,20 +149,22 @@ def test_a_reply_to_a_reply_goes_under_the_top_level_comment_and_is_found_by_its
     nested = by_author(client.list_new_comments(None), "Lalu Ahmad Zaini")
     top = nested.ref.parent_external_id
     # The Page's old answer to the question sits in the same thread: it is not ours for this one.
-    assert client.find_our_reply(nested.ref, "Email konfirmasi dikirim paling lambat 3 hari kerja.") is None
-    assert client.find_our_reply(nested.ref) is None
+    assert client.our_replies(nested.ref)  # the old answer is ours, under the same top-level comment ...
+    assert look_for_our_reply(client, nested.ref, "Email konfirmasi dikirim paling lambat 3 hari kerja.") is None
     reply = client.reply(nested.ref, "Email konfirmasi dikirim paling lambat 3 hari kerja.")
     assert next(c for c in facebook.site.comments if c["id"] == reply.external_id)["parent"] == top
-    assert client.find_our_reply(nested.ref, "Email konfirmasi dikirim paling lambat 3 hari kerja.") == reply
-    assert client.find_our_reply(nested.ref) == reply
+    found = look_for_our_reply(client, nested.ref, "Email konfirmasi dikirim paling lambat 3 hari kerja.")
+    assert found.external_id == reply.external_id  # ... but only the new one has this case's text
 
 
-def test_the_duplicate_error_returns_the_reply_already_there(facebook):
+def test_the_duplicate_error_is_raised_and_the_reply_already_there_is_found(facebook):
     client = client_for(facebook)
     target = by_author(client.list_new_comments(None), "Dimas Pratama")
     first = client.reply(target.ref, "Mohon maaf, tim kami sedang memperbaiki formulir.")
-    again = client.reply(target.ref, "Mohon maaf, tim kami sedang memperbaiki formulir.")  # Graph answers 368
-    assert again.external_id == first.external_id
+    with pytest.raises(Duplicate):  # Graph answers 368
+        client.reply(target.ref, "Mohon maaf, tim kami sedang memperbaiki formulir.")
+    found = look_for_our_reply(client, target.ref, "Mohon maaf, tim kami sedang memperbaiki formulir.")
+    assert found.external_id == first.external_id
     assert len(ours_under(facebook.site, target.ref.external_id)) == 1
 
 
@@ -173,7 +176,7 @@ def test_a_lost_answer_after_the_post_is_found_instead_of_posting_twice(facebook
     with pytest.raises(Unavailable) as error:
         client.reply(target.ref, text)
     assert error.value.transient
-    found = client.find_our_reply(target.ref, text)  # what the publishing step does before retrying
+    found = look_for_our_reply(client, target.ref, text)  # what the publishing step does before retrying
     assert found is not None
     assert [c["id"] for c in ours_under(facebook.site, target.ref.external_id)] == [found.external_id]
 

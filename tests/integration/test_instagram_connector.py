@@ -16,8 +16,9 @@ from simulator.instagram import (
     seed_instagram,
 )
 from tanggap.settings import ChannelConfig
-from tasks.channels.base import AuthError, CommentRef, NotFound, RateLimited, Rejected, Unavailable
+from tasks.channels.base import AuthError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.instagram import InstagramClient
+from tests.harness import look_for_our_reply
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_first_listing_reads_every_unanswered_visitor_comment_and_reply_but_neve
                for c in listing.comments)
     answered = instagram.site.replies_by_us()[0]["parent"]
     assert answered not in {c.ref.external_id for c in listing.comments}
-    assert not listing.problems
+    assert not listing.problems and not listing.unreadable
     assert datetime.fromisoformat(listing.cursor["watermark"]).tzinfo is not None
     assert set(listing.cursor["comments_count"]) == {m["id"] for m in instagram.site.media}
     reply = by_author(listing, "lalu.zaini")
@@ -147,8 +148,8 @@ def test_a_reply_lands_once_and_the_answered_comment_leaves_the_next_listing(ins
     reply = client.reply(target.ref, "@rina.wulandari88 Cukup rekomendasi dinas, Kak.")
     assert reply.link and reply.link.endswith("/")
     assert [c["id"] for c in ours_under(instagram.site, target.ref.external_id)] == [reply.external_id]
-    assert client.find_our_reply(target.ref, "@rina.wulandari88 Cukup rekomendasi dinas, Kak.") == reply
-    assert client.find_our_reply(target.ref) == reply
+    found = look_for_our_reply(client, target.ref, "@rina.wulandari88 Cukup rekomendasi dinas, Kak.")
+    assert found.external_id == reply.external_id
     again = client.list_new_comments(None)
     assert len(again.comments) == SEED_AWAITING_ANSWER - 1
 
@@ -157,19 +158,21 @@ def test_a_reply_to_a_reply_goes_to_the_top_level_comment_and_is_found_by_its_te
     client = client_for(instagram)
     nested = by_author(client.list_new_comments(None), "lalu.zaini")
     text = "@lalu.zaini Email konfirmasi dikirim paling lambat 3 hari kerja."
-    assert client.find_our_reply(nested.ref, text) is None and client.find_our_reply(nested.ref) is None
+    assert look_for_our_reply(client, nested.ref, text) is None
     reply = client.reply(nested.ref, text)
     stored = next(c for c in instagram.site.comments if c["id"] == reply.external_id)
     assert stored["parent"] == nested.ref.parent_external_id
-    assert client.find_our_reply(nested.ref, text) == reply and client.find_our_reply(nested.ref) == reply
+    assert look_for_our_reply(client, nested.ref, text).external_id == reply.external_id
 
 
-def test_the_duplicate_error_returns_the_reply_already_there(instagram):
+def test_the_duplicate_error_is_raised_and_the_reply_already_there_is_found(instagram):
     client = client_for(instagram)
     target = by_author(client.list_new_comments(None), "dimas_pratama")
     first = client.reply(target.ref, "Mohon maaf, formulir sedang diperbaiki.")
-    again = client.reply(target.ref, "Mohon maaf, formulir sedang diperbaiki.")
-    assert again.external_id == first.external_id
+    with pytest.raises(Duplicate):
+        client.reply(target.ref, "Mohon maaf, formulir sedang diperbaiki.")
+    assert look_for_our_reply(client, target.ref, "Mohon maaf, formulir sedang diperbaiki.").external_id == \
+        first.external_id
     assert len(ours_under(instagram.site, target.ref.external_id)) == 1
 
 
@@ -181,7 +184,7 @@ def test_a_lost_answer_after_the_post_is_found_instead_of_posting_twice(instagra
     with pytest.raises(Unavailable) as error:
         client.reply(target.ref, text)
     assert error.value.transient
-    found = client.find_our_reply(target.ref, text)
+    found = look_for_our_reply(client, target.ref, text)
     assert found is not None
     assert [c["id"] for c in ours_under(instagram.site, target.ref.external_id)] == [found.external_id]
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tanggap.settings import ChannelConfig
-from tasks.channels.base import AuthError, CommentRef, Rejected, Unavailable
+from tasks.channels.base import AuthError, CommentRef, Duplicate, Rejected, Unavailable
 from tasks.channels.wordpress import WordPressClient
 from tests.harness import WORDPRESS_PASSWORD
 
@@ -26,7 +26,7 @@ def test_first_listing_reads_every_unanswered_visitor_comment_but_never_our_own(
     assert len(listing.comments) == SEED_AWAITING_ANSWER
     assert all(c.author_external_id != str(OFFICIAL_USER_ID) for c in listing.comments)
     assert listing.cursor["after_local"]
-    assert not listing.problems
+    assert not listing.problems and not listing.unreadable
 
 
 def test_listing_follows_pages_and_overlap_is_left_to_the_database(wordpress):
@@ -62,19 +62,19 @@ def test_reply_goes_to_the_parents_post_and_is_found_again(wordpress):
     client = client_for(wordpress)
     target = client.list_new_comments(None).comments[0]
     reply = client.reply(target.ref, "Terima kasih, <b>jadwal</b> menyusul.")
-    found = client.find_our_reply(target.ref)
-    assert found is not None and found.external_id == reply.external_id
+    assert [r.external_id for r in client.our_replies(target.ref)] == [reply.external_id]
     stored = next(c for c in wordpress.site.comments if str(c["id"]) == reply.external_id)
     assert str(stored["post"]) == target.ref.thread_id and str(stored["parent"]) == target.ref.external_id
     assert stored["user_id"] == OFFICIAL_USER_ID
 
 
-def test_posting_the_same_reply_twice_returns_the_first_instead_of_a_second(wordpress):
+def test_posting_the_same_reply_twice_is_refused_and_the_first_is_found(wordpress):
     client = client_for(wordpress)
     target = client.list_new_comments(None).comments[0]
     first = client.reply(target.ref, "Jawaban yang sama")
-    again = client.reply(target.ref, "Jawaban yang sama")  # the site answers 409 comment_duplicate
-    assert again.external_id == first.external_id
+    with pytest.raises(Duplicate):  # the site answers 409 comment_duplicate
+        client.reply(target.ref, "Jawaban yang sama")
+    assert [r.external_id for r in client.our_replies(target.ref)] == [first.external_id]
     assert len([c for c in wordpress.site.comments if c["user_id"] == OFFICIAL_USER_ID
                 and str(c["parent"]) == target.ref.external_id]) == 1
 

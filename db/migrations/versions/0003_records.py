@@ -2,14 +2,14 @@
 destruction records (berita acara pemusnahan).
 
 Revision ID: 0003_records
-Revises: 0002
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0003_records'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
