@@ -49,6 +49,10 @@ class WordPressUnderTest:
         """A visitor's comment as stored (raw content), `status` approve or hold."""
         raise NotImplementedError
 
+    def add_comments(self, post: int, comments: list[tuple[str, str, datetime]]) -> list[int]:
+        """Many approved visitor comments at once: (author name, content, date)."""
+        raise NotImplementedError
+
     def add_post(self, title: str, slug: str, content: str, *, comments_open: bool = True) -> int:
         raise NotImplementedError
 
@@ -97,6 +101,10 @@ class SimulatedWordPress(WordPressUnderTest):
                     author_email="warga@example.id"):
         return self.site.add_comment(post, author_name=author_name, content=content, date=date, status=status,
                                      parent=parent, author_email=author_email)
+
+    def add_comments(self, post, comments):
+        return [self.site.add_comment(post, author_name=name, content=content, date=date,
+                                      author_email="warga@example.id") for name, content, date in comments]
 
     def add_post(self, title, slug, content, *, comments_open=True):
         return self.site.add_post(title=title, slug=slug, content=content, comments_open=comments_open,
@@ -158,6 +166,13 @@ class RealWordPressSite(WordPressUnderTest):
         if date is not None:
             body["date_gmt"] = date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         return self._call("POST", "comments", json=body)["id"]
+
+    def add_comments(self, post, comments):
+        return self.real.insert_comments([
+            {"comment_post_ID": post, "comment_author": name, "comment_author_email": "warga@example.id",
+             "comment_content": content, "comment_approved": 1,
+             "comment_date_gmt": date.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+            for name, content, date in comments])
 
     def add_post(self, title, slug, content, *, comments_open=True):
         return self._call("POST", "posts", json={"title": title, "slug": slug, "content": content,

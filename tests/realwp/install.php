@@ -2,7 +2,7 @@
 // Installs a fresh WordPress into an empty database and seeds it, as a site owner would:
 // wp_install(), an editor with an application password, Asia/Jakarta, comments approved and
 // held. Usage: php install.php <docroot> <plan.json>; prints the ids and passwords as JSON.
-[$script, $docroot, $plan_file] = $argv;
+[, $docroot, $plan_file] = $argv;
 $plan = json_decode(file_get_contents($plan_file), true, 512, JSON_THROW_ON_ERROR);
 
 define('ABSPATH', rtrim($docroot, '/') . '/');
@@ -58,27 +58,28 @@ foreach ([1 => 'admin', $official_id => 'official', $visitor_id => 'visitor'] as
 }
 
 $post_ids = [];
-foreach ($plan['posts'] as $post) {
-    $post_ids[$post['key']] = wp_insert_post([
-        'post_title' => $post['title'], 'post_name' => $post['slug'], 'post_content' => $post['content'],
-        'post_status' => 'publish', 'post_author' => $official_id, 'comment_status' => 'open',
-        'post_date_gmt' => $post['date_gmt'], 'post_date' => get_date_from_gmt($post['date_gmt']),
+// Loop variables are prefixed: WordPress keeps globals named $post and $comment.
+foreach ($plan['posts'] as $seed_post) {
+    $post_ids[$seed_post['key']] = wp_insert_post([
+        'post_title' => $seed_post['title'], 'post_name' => $seed_post['slug'],
+        'post_content' => $seed_post['content'], 'post_status' => 'publish', 'post_author' => $official_id,
+        'comment_status' => 'open', 'post_date_gmt' => $seed_post['date_gmt'],
+        'post_date' => get_date_from_gmt($seed_post['date_gmt']),
     ], true);
 }
 $comment_ids = [];
-foreach ($plan['comments'] as $comment) {
-    $user = get_userdata($official_id);
-    $comment_ids[$comment['key']] = wp_insert_comment([
-        'comment_post_ID' => $post_ids[$comment['post_key']],
-        'comment_parent' => $comment['parent_key'] ? $comment_ids[$comment['parent_key']] : 0,
-        'user_id' => $comment['official'] ? $official_id : 0,
-        'comment_author' => $comment['official'] ? $user->display_name : $comment['author_name'],
-        'comment_author_email' => $comment['author_email'],
-        'comment_author_IP' => $comment['author_ip'],
-        'comment_content' => $comment['content'],
-        'comment_approved' => $comment['status'] === 'approve' ? 1 : 0,
-        'comment_date_gmt' => $comment['date_gmt'],
-        'comment_date' => get_date_from_gmt($comment['date_gmt']),
+foreach ($plan['comments'] as $seed_comment) {
+    $comment_ids[$seed_comment['key']] = wp_insert_comment([
+        'comment_post_ID' => $post_ids[$seed_comment['post_key']],
+        'comment_parent' => $seed_comment['parent_key'] ? $comment_ids[$seed_comment['parent_key']] : 0,
+        'user_id' => $seed_comment['official'] ? $official_id : 0,
+        'comment_author' => $seed_comment['author_name'],
+        'comment_author_email' => $seed_comment['author_email'],
+        'comment_author_IP' => $seed_comment['author_ip'],
+        'comment_content' => $seed_comment['content'],
+        'comment_approved' => $seed_comment['status'] === 'approve' ? 1 : 0,
+        'comment_date_gmt' => $seed_comment['date_gmt'],
+        'comment_date' => get_date_from_gmt($seed_comment['date_gmt']),
     ]);
 }
 echo json_encode(['official_id' => $official_id, 'passwords' => $passwords, 'posts' => $post_ids,

@@ -101,11 +101,19 @@ class RealWordPress:
 
     def set_option(self, name: str, value) -> None:
         """Change a site option (undone by the next `reset()`)."""
-        result = subprocess.run(["php", *_php_settings(self.folder), str(HERE / "option.php"),
-                                 str(self.folder / "docroot"), self.base_url, name, json.dumps(value)],
+        self._tool("option", name, json.dumps(value))
+
+    def insert_comments(self, comments: list[dict]) -> list[int]:
+        """Store many comments at once (wp_insert_comment arguments, `comment_date_gmt` in UTC)."""
+        return json.loads(self._tool("comments", json.dumps(comments)))
+
+    def _tool(self, *args: str) -> str:
+        result = subprocess.run(["php", *_php_settings(self.folder), str(HERE / "tools.php"),
+                                 str(self.folder / "docroot"), self.base_url, *args],
                                 capture_output=True, text=True, timeout=60)
         if result.returncode != 0:
-            raise RuntimeError(f"setting {name} failed: {result.stderr[-2000:]}{result.stdout[-2000:]}")
+            raise RuntimeError(f"tools.php {args[0]} failed: {result.stderr[-2000:]}{result.stdout[-2000:]}")
+        return result.stdout
 
     def reset(self) -> None:
         """Back to the seeded site (comments, posts, options) as installed."""
