@@ -80,28 +80,29 @@ class WordPressClient:
             # Held at an earlier check and no longer: approved (it comes back), or spam/trash (it does not).
             released = self._comments_by_id([i for i in cursor.get("held", []) if i not in still_held], context)
 
-        comments, problems, answered_by_us, seen = [], [], set(), set()
+        found, problems, answered_by_us = {}, [], set()
         newest_local = cursor.get("after_local")
-        for origin, item in [("fresh", i) for i in fresh] + [("other", i) for i in released + held]:
-            try:
-                comment = self._parse(item)
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(f"komentar website tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
-                continue
-            if comment.ref.external_id in seen:
-                continue
-            seen.add(comment.ref.external_id)
-            if origin == "fresh":  # only the date-ordered listing moves the cursor
-                newest_local = max(newest_local or "", item["date"])
-            if item.get("author") == me:  # our own replies are never new comments ...
-                answered_by_us.add(comment.ref.parent_external_id)
-                continue
-            comments.append(comment)
+        # Released first: a comment handed over while held is a case already, and comes back
+        # only to tell its new state, even when it has been answered since.
+        for origin, items in (("released", released), ("fresh", fresh), ("held", held)):
+            for item in items:
+                try:
+                    comment = self._parse(item)
+                except (KeyError, TypeError, ValueError) as exc:
+                    problems.append(f"komentar website tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
+                    continue
+                if origin == "fresh":  # only the date-ordered listing moves the cursor
+                    newest_local = max(newest_local or "", item["date"])
+                if item.get("author") == me:  # our own replies are never new comments ...
+                    answered_by_us.add(comment.ref.parent_external_id)
+                    continue
+                found.setdefault(comment.ref.external_id, (origin, comment))
         # ... and a comment the office already answered by hand needs no new case.
-        comments = [c for c in comments if c.ref.external_id not in answered_by_us]
+        comments = [comment for origin, comment in found.values()
+                    if origin == "released" or comment.ref.external_id not in answered_by_us]
         next_cursor = {"after_local": newest_local} if newest_local else {}
-        if moderator:
-            next_cursor["held"] = sorted({str(item.get("id")) for item in held}, key=lambda i: (len(i), i))
+        if moderator:  # the held ones handed over, followed until a moderator decides
+            next_cursor["held"] = [c.ref.external_id for c in comments if c.awaiting_moderation]
         return Listing(comments=comments, cursor=next_cursor, problems=problems)
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:

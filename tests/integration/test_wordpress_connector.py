@@ -114,6 +114,17 @@ def test_a_held_comment_approved_after_a_later_check_comes_back_once_as_approved
     assert late not in {int(c.ref.external_id) for c in client.list_new_comments(third.cursor).comments}
 
 
+def test_a_held_comment_we_answered_comes_back_once_to_say_it_is_public_now(wp):
+    """Our Approve and Reply answers it: it still comes back, once, so its case learns the new state."""
+    client = client_for(wp)
+    first = client.list_new_comments(None)
+    held = by_id(first, wp.seed_comment("hold-1"))
+    client.reply(held.ref, "Pelatihan ini tidak dipungut biaya.")
+    second = client.list_new_comments(first.cursor)
+    assert not by_id(second, held.ref.external_id).awaiting_moderation
+    assert held.ref.external_id not in {c.ref.external_id for c in client.list_new_comments(second.cursor).comments}
+
+
 def test_a_held_comment_thrown_away_by_a_moderator_is_no_longer_followed(wp):
     client = client_for(wp)
     first = client.list_new_comments(None)
