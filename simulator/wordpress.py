@@ -2,16 +2,24 @@
 
 Follows /work/shared/reference/channel-apis.md section 1 and, where that is silent, WordPress
 core itself (class-wp-rest-comments-controller.php, wp_allow_comment, kses, wptexturize,
-wpautop). Quirks kept on purpose, because the real site has them:
+wpautop). Checked against a real WordPress 6.1 by tests/integration/test_wordpress_site_contract.py.
+Quirks kept on purpose, because the real site has them:
 
 - ``after``/``before`` compare with the comment's *local* date, exclusive, to the second.
 - A page past the end of the comments list is ``[]`` with 200; for posts it is a 400.
-- ``content.rendered`` is HTML (kses for visitors, make_clickable, wptexturize, smilies to
-  emoji, wpautop); ``&`` becomes ``&#038;`` or ``&amp;``, quotes become curly entities.
+- Comments are filtered when saved, not when shown: kses for authors without unfiltered_html
+  (visitors; editors keep their markup), rel="nofollow ugc" on links, author names escaped.
+- ``content.rendered`` is HTML (make_clickable, wptexturize, smilies to emoji, wpautop);
+  ``&`` becomes ``&#038;``, quotes become curly entities.
 - Sending ``author_name``/``author_email``/``author_url`` with a POST makes WordPress skip the
-  authenticated user: the comment is then *not* attributed to the account (author 0).
-- The duplicate check is case-insensitive (MySQL collation) and the 65,525 limit counts bytes.
-- ``author``/``status`` filters need a logged-in editor; a parent comment is not validated.
+  authenticated user: the comment is then *not* attributed to the account (author 0); a name
+  without an e-mail is refused (require_name_email).
+- A wrong application password is not a 401: the request goes on as a visitor's.
+- URLs handed out (Link, Location, ``_links``) follow the site's permalink setting.
+- The duplicate check is case-insensitive (MySQL collation) and the 65,525 limit counts bytes;
+  visitors are throttled (15 s between comments), moderators never.
+- ``author``/``status`` filters need a logged-in editor; a parent comment is not validated,
+  nor its status: a reply under a held comment is accepted.
 - JSON escapes ``/`` and non-ASCII like PHP's json_encode does.
 """
 
