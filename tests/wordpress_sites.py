@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import requests
 
 from simulator.seed import OFFICIAL_APP_PASSWORD, OFFICIAL_USER_ID, OFFICIAL_USERNAME, wordpress_seed
+from tests.realwp.site import ADMIN_USERNAME
 
 TIMEOUT = 10
 VISITOR_ID, VISITOR_PASSWORD = 3, "warg auji abcd efgh"
@@ -140,8 +141,6 @@ class RealWordPressSite(WordPressUnderTest):
         self.password = real.official_password
         self.official_id = real.official_id
         self.http = requests.Session()
-        from tests.realwp.site import ADMIN_USERNAME
-
         self.http.auth = (ADMIN_USERNAME, real.admin_password)
 
     def _call(self, method: str, route: str, **kwargs):

@@ -33,15 +33,15 @@ TIMEZONE = "Asia/Jakarta"
 
 _CONFIG = """<?php
 // Written by tests/realwp for one test session.
-define('DB_NAME', {db_name!r});
+define('DB_NAME', {db_name});
 define('DB_USER', 'root');
 define('DB_PASSWORD', '');
-define('DB_HOST', {db_host!r});
+define('DB_HOST', {db_host});
 define('DB_CHARSET', 'utf8mb4');
 define('DB_COLLATE', '');
-define('WP_HOME', {home!r});
-define('WP_SITEURL', {home!r});
-define('WP_CONTENT_DIR', {content_dir!r});
+define('WP_HOME', {home});
+define('WP_SITEURL', {home});
+define('WP_CONTENT_DIR', {content_dir});
 define('WP_ENVIRONMENT_TYPE', 'local');  // application passwords over plain http
 define('DISABLE_WP_CRON', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
@@ -107,14 +107,6 @@ class RealWordPress:
         """Store many comments at once (wp_insert_comment arguments, `comment_date_gmt` in UTC)."""
         return json.loads(self._tool("comments", json.dumps(comments)))
 
-    def _tool(self, *args: str) -> str:
-        result = subprocess.run(["php", *_php_settings(self.folder), str(HERE / "tools.php"),
-                                 str(self.folder / "docroot"), self.base_url, *args],
-                                capture_output=True, text=True, timeout=60)
-        if result.returncode != 0:
-            raise RuntimeError(f"tools.php {args[0]} failed: {result.stderr[-2000:]}{result.stdout[-2000:]}")
-        return result.stdout
-
     def reset(self) -> None:
         """Back to the seeded site (comments, posts, options) as installed."""
         _database("restore", self.db_name)
@@ -128,6 +120,14 @@ class RealWordPress:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         _database("drop", self.db_name)
+
+    def _tool(self, *args: str) -> str:
+        result = subprocess.run(["php", *_php_settings(self.folder), str(HERE / "tools.php"),
+                                 str(self.folder / "docroot"), self.base_url, *args],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError(f"tools.php {args[0]} failed: {result.stderr[-2000:]}{result.stdout[-2000:]}")
+        return result.stdout
 
 
 def start_real_wordpress(folder: Path, now: datetime | None = None, workers: int = 4) -> RealWordPress:
@@ -178,10 +178,16 @@ def _docroot(folder: Path, home: str, db_name: str) -> Path:
     for sub in ("plugins", "themes", "uploads", "mu-plugins"):
         (content / sub).mkdir(parents=True)
     shutil.copy(HERE / "mu-plugin.php", content / "mu-plugins" / "tanggap-test.php")
-    salts = "\n".join(f"define('{name}', 'tanggap-uji-{name.lower()}');" for name in _SALT_NAMES)
+    salts = "\n".join(f"define('{name}', {_php_string('tanggap-uji-' + name.lower())});" for name in _SALT_NAMES)
     (docroot / "wp-config.php").write_text(_CONFIG.format(
-        db_name=db_name, db_host=MARIADB, home=home, content_dir=str(content), salts=salts), encoding="utf-8")
+        db_name=_php_string(db_name), db_host=_php_string(MARIADB), home=_php_string(home),
+        content_dir=_php_string(str(content)), salts=salts), encoding="utf-8")
     return docroot
+
+
+def _php_string(value: str) -> str:
+    """A single-quoted PHP string literal (no interpolation inside)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _install(folder: Path, docroot: Path, home: str, now: datetime) -> dict:
