@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -104,6 +105,8 @@ class Comment(CaseLifeCycle, Base):
     text: Mapped[str] = mapped_column(Text)  # plain text, as people read it
     link: Mapped[str | None] = mapped_column(String(1000))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Held by the platform for its moderators (not public yet); follows the platform at each check.
+    awaiting_moderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     raw_payload: Mapped[dict] = mapped_column(JSON)  # the platform's item, untouched
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))

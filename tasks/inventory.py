@@ -88,8 +88,8 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         channel = session.scalar(select(Channel).where(Channel.key == config.key).with_for_update())
         check = session.get(CheckRun, check_run_id)
         ids = [c.ref.external_id for c in listing.comments]
-        known = set(session.scalars(
-            select(Comment.external_id).where(Comment.channel_id == channel.id, Comment.external_id.in_(ids))))
+        known = {c.external_id: c for c in session.scalars(
+            select(Comment).where(Comment.channel_id == channel.id, Comment.external_id.in_(ids)))}
         # Belt and braces: whatever the connector says, a reply we published is never a new comment.
         ours = set(session.scalars(
             select(Publication.external_reply_id).where(Publication.channel_id == channel.id,
@@ -97,21 +97,26 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         new = 0
         for incoming in listing.comments:
             external_id = incoming.ref.external_id
-            if external_id in known or external_id in ours:
+            if external_id in known:
+                # Seen before: a moderator may have approved (or held) it on the platform since.
+                known[external_id].awaiting_moderation = incoming.awaiting_moderation
                 continue
-            known.add(external_id)
+            if external_id in ours:
+                continue
             comment = Comment(
                 channel=channel, external_id=external_id, thread_id=incoming.ref.thread_id,
                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
                 category=categorize(incoming.text), can_hide=incoming.can_hide,
+                awaiting_moderation=incoming.awaiting_moderation,
             )
             try:
                 with session.begin_nested():  # a concurrent check may have stored it a moment ago
                     session.add(comment)
             except IntegrityError:
                 continue
+            known[external_id] = comment
             events.record(session, "check", "start", comment_id=comment.id, at=check.started_at)
             events.record(session, "check", "end", comment_id=comment.id, detail=f"pemeriksaan #{check_run_id}")
             new += 1
@@ -185,6 +190,7 @@ def publish_inventory(check_run_id: int) -> None:
                 "Kanal": comment.channel.name,
                 "Penulis": comment.author_name,
                 "Kutipan komentar": excerpt(comment.text),
+                "Status di kanal": "menunggu moderasi" if comment.awaiting_moderation else "tampil",
                 "Kategori": CATEGORY_LABELS.get(comment.category, comment.category),
                 "Tautan": comment.link or "-",
                 "Kasus": f"#{comment.id}",
@@ -201,6 +207,7 @@ def publish_inventory(check_run_id: int) -> None:
                 "Kanal": item.channel.name,
                 "Penulis": "-",
                 "Kutipan komentar": excerpt(f"{item.reason} — {item.excerpt}"),
+                "Status di kanal": "tidak terbaca",
                 "Kategori": "tidak terbaca" + (f" (dicoba {item.attempts}×)" if item.attempts > 1 else ""),
                 "Tautan": "-",
                 "Kasus": f"id {item.external_id}" if item.external_id else "-",
@@ -208,10 +215,12 @@ def publish_inventory(check_run_id: int) -> None:
             for number, item in enumerate(unread, start=len(rows) + 1)
         ]
         failures = "; ".join(f"{key}: {msg}" for key, msg in check.errors.items())
+        held = sum(comment.awaiting_moderation for comment in comments)
         description = (
             f"**Daftar Inventaris Komentar Masuk** — pemeriksaan #{check.id}, {waktu(check.started_at)}. "
             f"{len(comments)} komentar baru"
-            + (f", {len(unread)} item belum terbaca (dicoba lagi setiap pemeriksaan)." if unread else ".")
+            + (f", {held} menunggu moderasi di kanal (belum tampil untuk publik)" if held else "")
+            + (f", {len(unread)} item belum terbaca (dicoba lagi setiap pemeriksaan)" if unread else "") + "."
             + (f"\n\n**Kanal bermasalah:** {failures}" if failures else "")
         )
     create_table_artifact(key=INVENTORY_ARTIFACT_KEY, table=rows, description=description)

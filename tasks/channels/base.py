@@ -24,11 +24,14 @@ class IncomingComment:
     ref: CommentRef
     author_name: str
     author_external_id: str | None
-    text: str  # plain text, entities unescaped
+    text: str  # what the person wrote, as plain text (entities unescaped)
     link: str | None
     posted_at: datetime  # aware, UTC
     raw: dict  # the platform's item as received
     can_hide: bool = True  # the platform lets the account hide it (X: only in our own conversations)
+    # Held by the platform for a moderator (WordPress "hold"): not public yet, and exactly what
+    # the office must look at.
+    awaiting_moderation: bool = False
 
 
 @dataclass(frozen=True)
