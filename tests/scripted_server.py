@@ -45,12 +45,12 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # noqa: BLE001 - a broken script is reported to the test, not hidden
             self.server.script_errors.append(exc)
             answer = Answer(599, f"script failed: {exc!r}".encode(), content_type="text/plain")
-        head = [f"HTTP/1.1 {answer.status} X", f"Content-Type: {answer.content_type}",
-                f"Content-Length: {len(answer.body)}"]
+        body = b"" if answer.status in (204, 304) else answer.body  # these never carry one
+        head = [f"HTTP/1.1 {answer.status} X", f"Content-Type: {answer.content_type}", f"Content-Length: {len(body)}"]
         head += [f"{name}: {value}" for name, value in answer.headers]
         # One write for head and body (two small writes meet delayed ACK); headers as Latin-1,
         # which is what HTTP carries, so any byte 0x00-0xFF a platform might send can be sent.
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.body)
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
@@ -66,6 +66,9 @@ class _Server(ThreadingHTTPServer):
         self.script: Script = lambda request: Answer(404)
         self.requests: list[Request] = []
         self.script_errors: list[Exception] = []
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early (a timeout, a refused body) is not the server's news."""
 
 
 class ScriptedServer:

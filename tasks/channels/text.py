@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 _BLOCK_TAGS = {"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 # C0/C1 controls other than tab and newline: PostgreSQL refuses NUL, and none of them is text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone UTF-16 surrogates (a JSON escape such as "\ud800" with no partner) cannot be encoded as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TextCollector(HTMLParser):
@@ -29,6 +31,11 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data):
         # Line breaks in HTML source are just spaces; <br> and blocks make the real ones.
         self.parts.append(data.replace("\r", " ").replace("\n", " "))
+
+
+def strip_controls(text: str) -> str:
+    """Control characters dropped and lone surrogates replaced: text any database can store."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def clean_text(text: str) -> str:
