@@ -17,7 +17,7 @@ import requests
 from tanggap.settings import ChannelConfig
 
 from .base import AuthError, ChannelError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
-from .http import json_body, send
+from .http import json_body, parsed_json, send
 from .text import clean_text
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
@@ -75,11 +75,9 @@ def retry_after_from_usage(headers) -> float | None:
 def error_for(response: requests.Response) -> ChannelError:
     """Map a Graph error answer to our family, branching on error.code, not the HTTP status."""
     status = response.status_code
-    try:
-        error = response.json()["error"]
-        if not isinstance(error, dict):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
+    body = parsed_json(response)
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
         detail = f"HTTP {status}, jawaban bukan galat Graph: {response.text[:160]!r}"
         if status == 429:
             return RateLimited(detail, retry_after=retry_after_from_usage(response.headers))
@@ -88,7 +86,7 @@ def error_for(response: requests.Response) -> ChannelError:
         return Unavailable(detail)  # a proxy's or load balancer's page: try again later
     try:
         code = int(error.get("code") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         code = 0
     subcode = error.get("error_subcode")
     message = str(error.get("message") or "")

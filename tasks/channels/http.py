@@ -29,12 +29,23 @@ def send(http: requests.Session, method: str, url: str, *, timeout: float, where
     return response
 
 
+_NOT_JSON = object()
+
+
+def parsed_json(response: requests.Response, default=None):
+    """The parsed body, or `default` when it is not JSON: broken, or nested so deep that
+    parsing it would exhaust the stack (a RecursionError is no JSON we could read)."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return default
+
+
 def json_body(response: requests.Response, expect: type | None = None):
     """The parsed body; Unavailable when it is not JSON (or not of the `expect`ed type)."""
-    try:
-        body = response.json()
-    except ValueError:
-        raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}") from None
+    body = parsed_json(response, _NOT_JSON)
+    if body is _NOT_JSON:
+        raise Unavailable(f"jawaban bukan JSON (HTTP {response.status_code}): {response.text[:120]!r}")
     if expect is not None and not isinstance(body, expect):
         raise Unavailable(f"jawaban JSON bukan {expect.__name__} (HTTP {response.status_code}): {str(body)[:120]}")
     return body

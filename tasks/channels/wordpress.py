@@ -22,7 +22,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, send
+from .http import json_body, parsed_json, send
 from .text import html_to_text
 
 # `after` compares with the local comment date, exclusive, to the second: step back a little
@@ -158,12 +158,12 @@ class WordPressClient:
 def _error_for(response: requests.Response) -> ChannelError:
     """Map a WordPress error body ({"code","message","data":{"status"}}) to our family."""
     status = response.status_code
-    try:
-        body = response.json()
-        code, message = body.get("code", ""), html.unescape(body.get("message", ""))
-    except (ValueError, AttributeError):
+    body = parsed_json(response)
+    if isinstance(body, dict):
+        code, message = str(body.get("code") or ""), html.unescape(str(body.get("message") or ""))
+    else:
         code, message = "", response.text[:200]
-    detail = f"HTTP {status} {code}: {message}".strip()
+    detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
     if status == 429:  # WordPress itself has no rate limit: a proxy or WAF said so
         retry_after = response.headers.get("Retry-After")
         return RateLimited(detail, retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)

@@ -34,7 +34,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, send
+from .http import json_body, parsed_json, send
 from .text import clean_text
 
 PAGE_SIZE = 100  # the timelines' maximum
@@ -314,10 +314,7 @@ _LEGACY_UNAVAILABLE = {130, 131}
 def _error_for(response: requests.Response) -> ChannelError:
     """Map both X error shapes (problem details, legacy `errors` list) to our family."""
     status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = parsed_json(response)
     title, problem_type, message, codes = "", "", "", []
     if isinstance(body, dict):
         title, problem_type = str(body.get("title") or ""), str(body.get("type") or "")

@@ -48,7 +48,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, send
+from .http import json_body, parsed_json, send
 from .text import clean_text
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the API's quota day turns at midnight here
@@ -332,7 +332,7 @@ def _error_for(response: requests.Response) -> ChannelError:
     """Map Google's {"error":{"code","message","errors":[{"domain","reason"}]}} to our family."""
     status = response.status_code
     try:
-        body = response.json()["error"]
+        body = parsed_json(response)["error"]
         first = (body.get("errors") or [{}])[0]
         reason = first.get("reason") or body.get("status") or ""
         domain = first.get("domain", "")
