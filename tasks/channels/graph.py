@@ -17,7 +17,7 @@ import requests
 from tanggap.settings import ChannelConfig
 
 from .base import AuthError, ChannelError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
-from .http import json_body, parsed_json, send
+from .http import bounded_wait, json_body, parsed_json, send
 from .text import clean_text
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
@@ -69,7 +69,7 @@ def retry_after_from_usage(headers) -> float | None:
             except ValueError:
                 continue
     longest = max(minutes, default=0.0)
-    return longest * 60 if longest > 0 else None
+    return bounded_wait(longest * 60) if longest > 0 else None
 
 
 def error_for(response: requests.Response) -> ChannelError:

@@ -22,7 +22,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, send
+from .http import json_body, parsed_json, retry_after_seconds, send
 from .text import html_to_text
 
 # `after` compares with the local comment date, exclusive, to the second: step back a little
@@ -165,8 +165,7 @@ def _error_for(response: requests.Response) -> ChannelError:
         code, message = "", response.text[:200]
     detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
     if status == 429:  # WordPress itself has no rate limit: a proxy or WAF said so
-        retry_after = response.headers.get("Retry-After")
-        return RateLimited(detail, retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+        return RateLimited(detail, retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     if status >= 500:
         return Unavailable(detail)
     if code == "comment_duplicate":

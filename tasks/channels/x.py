@@ -34,7 +34,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, send
+from .http import bounded_wait, json_body, parsed_json, retry_after_seconds, send
 from .text import clean_text
 
 PAGE_SIZE = 100  # the timelines' maximum
@@ -358,8 +358,8 @@ def _partial_error(errors: list) -> ChannelError:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    reset = response.headers.get("x-rate-limit-reset")
-    if reset and reset.strip().isdigit():
-        return max(1.0, float(int(reset) - time.time()))
-    retry = response.headers.get("retry-after")
-    return max(1.0, float(retry)) if retry and retry.strip().isdigit() else None
+    reset = (response.headers.get("x-rate-limit-reset") or "").strip()
+    wait = bounded_wait(int(reset) - int(time.time())) if reset.isascii() and reset.isdigit() else None
+    if wait is None:
+        wait = retry_after_seconds(response.headers.get("retry-after"))
+    return None if wait is None else max(1.0, wait)

@@ -48,7 +48,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, send
+from .http import json_body, parsed_json, retry_after_seconds, send
 from .text import clean_text
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the API's quota day turns at midnight here
@@ -340,13 +340,15 @@ def _error_for(response: requests.Response) -> ChannelError:
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         if status == 401:
             return _with_reason(AuthError(f"HTTP 401: {response.text[:120]!r}"), "authError")
+        if status == 429:  # a proxy's throttling page
+            return RateLimited(f"HTTP 429: {response.text[:120]!r}",
+                               retry_after=retry_after_seconds(response.headers.get("Retry-After")))
         return Unavailable(f"jawaban galat bukan JSON dari YouTube (HTTP {status}): {response.text[:120]!r}")
     detail = f"HTTP {status} {reason}: {message}".strip()
     if reason in ("quotaExceeded", "dailyLimitExceeded") or domain == "youtube.quota":
         error = RateLimited(detail, retry_after=seconds_until_quota_reset())
     elif reason in ("rateLimitExceeded", "userRateLimitExceeded") or status == 429:
-        retry_after = response.headers.get("Retry-After", "")
-        error = RateLimited(detail, retry_after=float(retry_after) if retry_after.isdigit() else None)
+        error = RateLimited(detail, retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     elif status >= 500 or reason in ("backendError", "internalError"):
         error = Unavailable(detail)
     elif status == 401 or reason in ("authError", "insufficientPermissions", "forbidden", "ineligibleAccount"):
