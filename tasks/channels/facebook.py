@@ -18,6 +18,7 @@ from tanggap.settings import ChannelConfig
 
 from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time, same_text
+from .reading import checked_id, read_item
 from .text import clean_text
 
 # `since` is a coarse filter and a comment can show up in the API a little after its
@@ -53,18 +54,14 @@ class FacebookClient(GraphClient):
         problems: list[str] = []
         newest = int(cursor["since"]) if cursor and cursor.get("since") is not None else None
         for post in self._newest(f"{self.page_id}/feed", POST_FIELDS, self.posts_to_scan, PAGE_SIZE):
-            post_id = str(post.get("id") or "")
-            if not post_id:
-                problems.append(f"kiriman Facebook tanpa id: {str(post)[:200]}")
+            post_id = read_item(lambda post: checked_id(post["id"]), post, "kiriman Facebook", problems)
+            if post_id is None:
                 continue
             try:
                 # Ranked order may override `order`: read every page, never stop on a date.
                 for item in self._items(f"{post_id}/comments", params):
-                    try:
-                        comment = self._parse(item, post)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        problems.append(f"komentar Facebook tidak terbaca ({type(exc).__name__}: {exc}): "
-                                        f"{str(item)[:200]}")
+                    comment = read_item(lambda item: self._parse(item, post), item, "komentar Facebook", problems)
+                    if comment is None:
                         continue
                     newest = max(newest or 0, int(comment.posted_at.timestamp()))
                     if comment.author_external_id == self.page_id:  # our own replies are never new comments
@@ -120,19 +117,20 @@ class FacebookClient(GraphClient):
     def _permalink(self, object_id: str) -> str | None:
         """Best effort: the reply is already posted, a failure here must not look like a failed post."""
         try:
-            return self._get(object_id, {"fields": "permalink_url"}).get("permalink_url")
+            link = self._get(object_id, {"fields": "permalink_url"}).get("permalink_url")
         except ChannelError:
             return None
+        return link if isinstance(link, str) else None
 
     def _parse(self, item: dict, post: dict) -> IncomingComment:
         sender = item.get("from") or {}  # missing for people whose profile the Page may not see
         parent = (item.get("parent") or {}).get("id")
         text = clean_text(str(item.get("message") or ""))
         return IncomingComment(
-            ref=CommentRef(external_id=str(item["id"]), thread_id=str(post["id"]),
-                           parent_external_id=str(parent) if parent else None),
+            ref=CommentRef(external_id=checked_id(item["id"]), thread_id=checked_id(post["id"]),
+                           parent_external_id=checked_id(parent) if parent else None),
             author_name=clean_text(str(sender.get("name") or "")) or "Pengguna Facebook",
-            author_external_id=str(sender["id"]) if sender.get("id") else None,
+            author_external_id=checked_id(sender["id"]) if sender.get("id") else None,
             text=text or NO_TEXT,
             link=item.get("permalink_url") or post.get("permalink_url"),
             posted_at=parse_graph_time(item["created_time"]),

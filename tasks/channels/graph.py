@@ -18,6 +18,7 @@ from tanggap.settings import ChannelConfig
 
 from .base import AuthError, ChannelError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from .http import bounded_wait, json_body, parsed_json, send
+from .reading import checked_id, sample
 from .text import clean_text
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
@@ -175,8 +176,9 @@ class GraphClient:
             if not isinstance(payload.get("data"), list):
                 raise Unavailable(f"daftar Graph tanpa larik 'data' ({route or 'halaman berikutnya'})")
             yield payload
-            next_link = (payload.get("paging") or {}).get("next")
-            if not next_link:
+            paging = payload.get("paging")
+            next_link = paging.get("next") if isinstance(paging, dict) else None
+            if not next_link or not isinstance(next_link, str):
                 return
             url, query = self._same_origin(next_link)
             if url + "?" + urlencode(sorted(query.items())) in seen:
@@ -221,7 +223,7 @@ class GraphClient:
             if found is None:
                 raise
             return found.external_id
-        reply_id = str(created.get("id") or "")
-        if not reply_id:
-            raise Rejected(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
-        return reply_id
+        try:
+            return checked_id(created.get("id"))
+        except (TypeError, ValueError):
+            raise Rejected(f"Graph tidak mengembalikan id balasan: {sample(created)}") from None

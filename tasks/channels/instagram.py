@@ -26,6 +26,7 @@ from tanggap.settings import ChannelConfig
 
 from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time, same_text
+from .reading import checked_id, read_item, unreadable
 from .text import clean_text
 
 OVERLAP = timedelta(minutes=5)
@@ -59,12 +60,11 @@ class InstagramClient(GraphClient):
         answered_by_us: set[str] = set()
         problems: list[str] = []
         for media in self._newest(f"{self.user_id}/media", MEDIA_FIELDS, self.media_to_scan, PAGE_SIZE):
-            media_id = str(media.get("id") or "")
-            if not media_id:
-                problems.append(f"media Instagram tanpa id: {str(media)[:200]}")
+            media_id = read_item(lambda media: checked_id(media["id"]), media, "media Instagram", problems)
+            if media_id is None:
                 continue
             count = media.get("comments_count")
-            if media.get("permalink"):
+            if isinstance(media.get("permalink"), str):
                 self._media_links[media_id] = media["permalink"]
             if count == 0:
                 counts[media_id] = 0
@@ -101,11 +101,10 @@ class InstagramClient(GraphClient):
         for page in self._payloads(f"{media['id']}/comments", {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}):
             entries = []
             for entry, parent in self._with_replies(page["data"], problems):
-                try:
-                    entries.append((entry, self._parse(entry, media, parent)))
-                except (KeyError, TypeError, ValueError) as exc:
-                    problems.append(f"komentar Instagram tidak terbaca ({type(exc).__name__}: {exc}): "
-                                    f"{str(entry)[:200]}")
+                comment = read_item(lambda entry: self._parse(entry, media, parent), entry, "komentar Instagram",
+                                    problems)
+                if comment is not None:
+                    entries.append((entry, comment))
             for entry, comment in entries:
                 newest = max(newest, comment.posted_at) if newest else comment.posted_at
                 if watermark is None or comment.posted_at > watermark:
@@ -158,16 +157,16 @@ class InstagramClient(GraphClient):
         """Each top-level comment, then its replies (following the replies' own paging)."""
         for item in items:
             if not isinstance(item, dict):
-                problems.append(f"komentar Instagram bukan objek: {str(item)[:200]}")
+                problems.append(unreadable("komentar Instagram", item, TypeError("bukan objek JSON")))
                 continue
             yield item, None
             replies = item.get("replies")
-            if isinstance(replies, dict) and item.get("id"):
+            if isinstance(replies, dict) and isinstance(replies.get("data"), list) and item.get("id"):
                 for reply in self._items(first=replies):
-                    yield reply, str(item["id"])
+                    yield reply, item["id"]
 
     def _is_ours(self, item: dict) -> bool:
-        sender = item.get("from") or {}
+        sender = item.get("from") if isinstance(item.get("from"), dict) else {}
         if sender.get("id") is not None and str(sender["id"]) == self.user_id:
             return True
         username = str(item.get("username") or sender.get("username") or "").lower()
@@ -180,17 +179,18 @@ class InstagramClient(GraphClient):
                 self._media_links[media_id] = self._get(media_id, {"fields": "permalink"}).get("permalink")
             except ChannelError:
                 return None
-        return self._media_links[media_id]
+        link = self._media_links[media_id]
+        return link if isinstance(link, str) else None
 
     def _parse(self, item: dict, media: dict, parent: str | None) -> IncomingComment:
         sender = item.get("from") or {}
         parent_id = item.get("parent_id") or parent
         username = str(item.get("username") or sender.get("username") or "")
         return IncomingComment(
-            ref=CommentRef(external_id=str(item["id"]), thread_id=str(media["id"]),
-                           parent_external_id=str(parent_id) if parent_id else None),
+            ref=CommentRef(external_id=checked_id(item["id"]), thread_id=checked_id(media["id"]),
+                           parent_external_id=checked_id(parent_id) if parent_id else None),
             author_name=clean_text(username) or "Pengguna Instagram",
-            author_external_id=str(sender["id"]) if sender.get("id") else None,
+            author_external_id=checked_id(sender["id"]) if sender.get("id") else None,
             text=clean_text(str(item.get("text") or "")),
             link=media.get("permalink"),
             posted_at=parse_graph_time(item["timestamp"]),

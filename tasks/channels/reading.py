@@ -4,8 +4,10 @@ one Indonesian sentence that keeps such an item in the listing's problems instea
 from __future__ import annotations
 
 import reprlib
+from dataclasses import replace
 from typing import Any, Callable, TypeVar
 
+from .base import IncomingComment
 from .text import strip_controls
 
 T = TypeVar("T")
@@ -18,14 +20,42 @@ UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError, Overf
 _SAMPLE = reprlib.Repr()
 _SAMPLE.maxlevel, _SAMPLE.maxdict, _SAMPLE.maxlist, _SAMPLE.maxstring, _SAMPLE.maxother = 3, 12, 6, 60, 60
 
+# The comment table's columns (db/models.py; tests/unit/test_reading.py keeps them equal).
+ID_LIMIT, NAME_LIMIT, LINK_LIMIT = 128, 300, 1000
+
 
 def read_item(parse: Callable[[Any], T], item: Any, what: str, problems: list[str]) -> T | None:
-    """`parse(item)`, or None with the reason added to `problems` when the item is unreadable."""
+    """`parse(item)`, or None with the reason added to `problems` when the item is unreadable.
+    A comment comes back as the database can keep it (see `storable`)."""
     try:
-        return parse(item)
+        result = parse(item)
+        return storable(result) if isinstance(result, IncomingComment) else result
     except UNREADABLE as exc:
         problems.append(unreadable(what, item, exc))
         return None
+
+
+def checked_id(value: Any) -> str:
+    """A platform id as text; ValueError/TypeError unless it is a short, printable string or integer."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"id bukan teks atau bilangan: {sample(value, 60)}")
+    text = str(value)
+    if not text or len(text) > ID_LIMIT or text.strip() != text or strip_controls(text) != text:
+        raise ValueError(f"id tidak wajar: {sample(text, 60)}")
+    return text
+
+
+def storable(comment: IncomingComment) -> IncomingComment:
+    """The comment as the database keeps it: ids checked, text without control characters,
+    the name fitted to its column, a link that does not fit (or is no text) dropped."""
+    for value in (comment.ref.external_id, comment.ref.thread_id, comment.ref.parent_external_id,
+                  comment.author_external_id):
+        if value is not None:
+            checked_id(value)
+    name = strip_controls(comment.author_name).strip()[:NAME_LIMIT] or "(tanpa nama)"
+    link = comment.link if isinstance(comment.link, str) and len(comment.link) <= LINK_LIMIT else None
+    link = link if link is None or strip_controls(link) == link else None
+    return replace(comment, author_name=name, text=strip_controls(comment.text), link=link)
 
 
 def unreadable(what: str, item: Any, exc: Exception) -> str:

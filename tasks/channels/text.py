@@ -39,8 +39,8 @@ def strip_controls(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Normalise Unicode (NFC), drop control characters, tidy blank lines."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
+    """Normalise Unicode (NFC), drop control characters and lone surrogates, tidy blank lines."""
+    text = strip_controls(unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

@@ -23,6 +23,7 @@ from .base import (
     Unavailable,
 )
 from .http import json_body, parsed_json, retry_after_seconds, send
+from .reading import read_item, sample
 from .text import html_to_text
 
 # `after` compares with the local comment date, exclusive, to the second: step back a little
@@ -65,12 +66,10 @@ class WordPressClient:
         comments, problems, answered_by_us = [], [], set()
         newest_local = cursor.get("after_local") if cursor else None
         for item in self._pages("comments", params):
-            try:
-                comment = self._parse(item)
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(f"komentar website tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
+            comment = read_item(self._parse, item, "komentar website", problems)
+            if comment is None:
                 continue
-            newest_local = max(newest_local or "", item["date"])
+            newest_local = max(newest_local or "", _local_date(item))
             if item.get("author") == me:  # our own replies are never new comments ...
                 answered_by_us.add(comment.ref.parent_external_id)
                 continue
@@ -91,7 +90,9 @@ class WordPressClient:
             if found is None:
                 raise
             return found
-        return PublishedReply(external_id=str(item["id"]), link=item.get("link"))
+        if isinstance(item.get("id"), bool) or not isinstance(item.get("id"), int):
+            raise Unavailable(f"jawaban POST comments tanpa id komentar: {sample(item)}")
+        return PublishedReply(external_id=str(item["id"]), link=_text_or_none(item.get("link")))
 
     def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
         # WordPress threads replies exactly, so the parent alone identifies our answer.
@@ -107,7 +108,10 @@ class WordPressClient:
 
     def my_user_id(self) -> int:
         if self._me is None:
-            self._me = int(json_body(self._request("GET", "users/me"))["id"])
+            me = json_body(self._request("GET", "users/me"), dict).get("id")
+            if isinstance(me, bool) or not isinstance(me, int):
+                raise Unavailable(f"jawaban users/me tanpa id pengguna: {sample(me)}")
+            self._me = me
         return self._me
 
     # --- HTTP ----------------------------------------------------------------------
@@ -140,6 +144,7 @@ class WordPressClient:
 
     # --- parsing -------------------------------------------------------------------
     def _parse(self, item: dict) -> IncomingComment:
+        _local_date(item)  # the cursor is made of it: it must read back
         parent = int(item.get("parent") or 0)
         posted = datetime.fromisoformat(item["date_gmt"]).replace(tzinfo=timezone.utc)
         author = int(item.get("author") or 0)
@@ -153,6 +158,15 @@ class WordPressClient:
             posted_at=posted,
             raw=item,
         )
+
+
+def _local_date(item: dict) -> str:
+    """The comment's local date in the one form the cursor compares as text."""
+    return datetime.strptime(item["date"], LOCAL_FORMAT).strftime(LOCAL_FORMAT)
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _error_for(response: requests.Response) -> ChannelError:

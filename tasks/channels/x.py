@@ -35,6 +35,7 @@ from .base import (
     Unavailable,
 )
 from .http import bounded_wait, json_body, parsed_json, retry_after_seconds, send
+from .reading import checked_id, read_item, sample
 from .text import clean_text
 
 PAGE_SIZE = 100  # the timelines' maximum
@@ -182,13 +183,14 @@ class XClient:
         newest_id = None
         for number, page in enumerate(self._pages(f"users/{self.me}/mentions", params, MAX_LISTING_PAGES)):
             if number == 0:
-                newest_id = (page.get("meta") or {}).get("newest_id")
-            users = {u.get("id"): u for u in (page.get("includes") or {}).get("users", []) if isinstance(u, dict)}
-            for item in page.get("data") or []:
-                try:
-                    comment = self._parse(item, users)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    problems.append(f"mention X tidak terbaca ({type(exc).__name__}: {exc}): {str(item)[:200]}")
+                newest_id = _meta(page).get("newest_id")
+                newest_id = newest_id if isinstance(newest_id, str) and newest_id.isascii() and newest_id.isdigit() \
+                    else None  # the next since_id: only a tweet id will do
+            includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+            users = {u.get("id"): u for u in _list(includes.get("users")) if isinstance(u, dict)}
+            for item in _list(page.get("data")):
+                comment = read_item(lambda item: self._parse(item, users), item, "mention X", problems)
+                if comment is None:
                     continue
                 if comment.ref.external_id in seen:
                     continue
@@ -213,16 +215,18 @@ class XClient:
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         body = {"text": text, "reply": {"in_reply_to_tweet_id": to.external_id}}
         try:
-            data = json_body(self._request("POST", "tweets", json=body), dict).get("data") or {}
+            data = json_body(self._request("POST", "tweets", json=body), dict).get("data")
         except Duplicate:
             # X refuses the same text twice: our earlier attempt most likely landed.
             found = self.find_our_reply(to, text)
             if found is None:
                 raise
             return found
-        if not data.get("id"):
-            raise Unavailable(f"jawaban POST /2/tweets tanpa id: {str(data)[:200]}")
-        return PublishedReply(external_id=str(data["id"]), link=self._link(self.username, str(data["id"])))
+        try:
+            reply_id = checked_id(data["id"])
+        except (KeyError, TypeError, ValueError):
+            raise Unavailable(f"jawaban POST /2/tweets tanpa id: {sample(data)}") from None
+        return PublishedReply(external_id=reply_id, link=self._link(self.username, reply_id))
 
     def find_our_reply(self, to: CommentRef, text: str | None = None) -> PublishedReply | None:
         # X threads replies exactly (replied_to), so the target alone identifies our answer;
@@ -245,7 +249,7 @@ class XClient:
     def hide(self, to: CommentRef) -> None:
         """Hide a reply in one of our own conversations (X allows nothing else: 403 otherwise)."""
         body = json_body(self._request("PUT", f"tweets/{to.external_id}/hidden", json={"hidden": True}), dict)
-        if not (body.get("data") or {}).get("hidden"):
+        if not isinstance(body.get("data"), dict) or body["data"].get("hidden") is not True:
             raise Unavailable(f"X tidak mengonfirmasi penyembunyian: {str(body)[:200]}")
 
     # --- HTTP ----------------------------------------------------------------------
@@ -255,7 +259,7 @@ class XClient:
                   "tweet.fields": "referenced_tweets"}
         found = set()
         for page in self._pages(f"users/{self.me}/tweets", params, pages):
-            for item in page.get("data") or []:
+            for item in _list(page.get("data")):
                 if isinstance(item, dict):
                     found |= _replied_to(item)
         return found
@@ -268,7 +272,7 @@ class XClient:
             if "data" not in body and body.get("errors") and "meta" not in body:
                 raise _partial_error(body["errors"])  # 200 with only errors: the user is gone, ...
             yield body
-            token = (body.get("meta") or {}).get("next_token")
+            token = _meta(body).get("next_token")
             if not token or not body.get("data"):
                 return
             params["pagination_token"] = token
@@ -282,15 +286,18 @@ class XClient:
 
     # --- parsing -------------------------------------------------------------------
     def _parse(self, item: dict, users: dict) -> IncomingComment:
-        tweet_id = str(int(item["id"]))
-        author_id = str(item["author_id"])
+        tweet_id = checked_id(str(int(item["id"])))
+        author_id = checked_id(item["author_id"])
         user = users.get(author_id) or {}
-        posted = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00")).astimezone(timezone.utc)
-        parents = [r["id"] for r in item.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
+        posted = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00"))
+        if posted.tzinfo is None:  # else it would be read as this machine's local time
+            raise ValueError(f"waktu tanpa zona: {item['created_at']!r}")
+        posted = posted.astimezone(timezone.utc)
+        parents = [checked_id(r["id"]) for r in item.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
         name = str(user.get("name") or "").strip() or (f"@{user['username']}" if user.get("username") else "Anonim")
         return IncomingComment(
-            ref=CommentRef(external_id=tweet_id, thread_id=str(item.get("conversation_id") or tweet_id),
-                           parent_external_id=str(parents[0]) if parents else None),
+            ref=CommentRef(external_id=tweet_id, thread_id=checked_id(item.get("conversation_id") or tweet_id),
+                           parent_external_id=parents[0] if parents else None),
             author_name=name,
             author_external_id=author_id,
             text=clean_text(html.unescape(item["text"])),  # v2 text escapes &, < and >
@@ -301,8 +308,17 @@ class XClient:
 
 
 def _replied_to(item: dict) -> set[str]:
-    return {str(r.get("id")) for r in item.get("referenced_tweets") or []
+    return {str(r.get("id")) for r in _list(item.get("referenced_tweets"))
             if isinstance(r, dict) and r.get("type") == "replied_to"}
+
+
+def _list(value) -> list:
+    """A JSON array where one belongs, else nothing (never the characters of a string)."""
+    return value if isinstance(value, list) else []
+
+
+def _meta(body: dict) -> dict:
+    return body.get("meta") if isinstance(body.get("meta"), dict) else {}
 
 
 # Legacy (v1.1-style) error codes that still come back from the v2 gateway.
@@ -346,8 +362,8 @@ def _error_for(response: requests.Response) -> ChannelError:
     return Rejected(detail)  # too long, reply not allowed, hiding outside our conversations, bad parameters
 
 
-def _partial_error(errors: list) -> ChannelError:
-    first = errors[0] if isinstance(errors[0], dict) else {}
+def _partial_error(errors) -> ChannelError:
+    first = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
     detail = f"HTTP 200 {first.get('title', '')}: {first.get('detail') or first.get('message') or ''}".strip()
     kind = str(first.get("type") or "")
     if kind.endswith("resource-not-found"):

@@ -49,6 +49,7 @@ from .base import (
     Unavailable,
 )
 from .http import json_body, parsed_json, retry_after_seconds, send
+from .reading import checked_id, read_item
 from .text import clean_text
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the API's quota day turns at midnight here
@@ -157,14 +158,10 @@ class YouTubeClient:
         for number, page in enumerate(self._pages("commentThreads", params), start=1):
             reached_the_end = False
             for thread in page:
-                try:
-                    top_item = thread["snippet"]["topLevelComment"]
-                    top = self._parse(top_item, thread["snippet"]["videoId"], raw=thread)
-                    count = int(thread["snippet"].get("totalReplyCount") or 0)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    problems.append(f"utas komentar YouTube tidak terbaca ({type(exc).__name__}: {exc}): "
-                                    f"{str(thread)[:200]}")
+                top = read_item(self._parse_thread, thread, "utas komentar YouTube", problems)
+                if top is None:
                     continue
+                count = _reply_count(thread)
                 if top.posted_at < scan_from:
                     reached_the_end = True  # threads come newest first; finish this page, read no further
                     continue
@@ -173,17 +170,17 @@ class YouTubeClient:
                 counts[thread_id] = (top.posted_at, count)
                 is_new = thread_id not in known
                 changed = is_new or known.get(thread_id) != count
-                inline = (thread.get("replies") or {}).get("comments") or []
+                inline = (thread.get("replies") or {}).get("comments") if isinstance(thread.get("replies"), dict) else None
+                inline = inline if isinstance(inline, list) else []
                 reply_items = inline
                 if changed and count > len(inline):
                     reply_items = list(self._all_replies(thread_id))
                 replies = []
                 for item in reply_items:
-                    try:
-                        replies.append(self._parse(item, top.ref.thread_id, top_id=thread_id))
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        problems.append(f"balasan YouTube tidak terbaca ({type(exc).__name__}: {exc}): "
-                                        f"{str(item)[:200]}")
+                    reply = read_item(lambda item: self._parse(item, top.ref.thread_id, top_id=thread_id), item,
+                                      "balasan YouTube", problems)
+                    if reply is not None:
+                        replies.append(reply)
                 newest = max([m for m in (newest, *(r.posted_at for r in replies)) if m is not None])
                 ours = [r for r in replies if self._is_own(r)]
                 if not self._is_own(top) and (is_new or top.posted_at >= since) \
@@ -307,25 +304,35 @@ class YouTubeClient:
                     where=f"{method} {path}", error_for=_error_for, **kwargs)
 
     # --- parsing -------------------------------------------------------------------
+    def _parse_thread(self, thread: dict) -> IncomingComment:
+        """A thread's top-level comment (its reply count must be readable too)."""
+        _reply_count(thread)
+        return self._parse(thread["snippet"]["topLevelComment"], thread["snippet"]["videoId"], raw=thread)
+
     def _parse(self, item: dict, video_id: str, *, top_id: str | None = None,
                raw: dict | None = None) -> IncomingComment:
         snippet = item["snippet"]
-        comment_id = str(item["id"])
-        parent = snippet.get("parentId") or top_id
+        comment_id = checked_id(item["id"])
+        parent = checked_id(snippet.get("parentId") or top_id) if snippet.get("parentId") or top_id else None
         author = (snippet.get("authorChannelId") or {}).get("value")
+        video_id = checked_id(snippet.get("videoId") or video_id)
         text = snippet.get("textOriginal")
         if text is None:  # only guaranteed to the comment's author; textDisplay is plain text here
             text = snippet["textDisplay"]
         return IncomingComment(
-            ref=CommentRef(external_id=comment_id, thread_id=str(snippet.get("videoId") or video_id),
-                           parent_external_id=str(parent) if parent and parent != comment_id else None),
+            ref=CommentRef(external_id=comment_id, thread_id=video_id,
+                           parent_external_id=parent if parent and parent != comment_id else None),
             author_name=clean_text(str(snippet.get("authorDisplayName") or "")) or "Anonim",
-            author_external_id=str(author) if author else None,
+            author_external_id=checked_id(author) if author else None,
             text=clean_text(str(text)),
-            link=self._link(str(snippet.get("videoId") or video_id), comment_id),
+            link=self._link(video_id, comment_id),
             posted_at=_parse_time(snippet["publishedAt"]),
             raw=raw if raw is not None else item,
         )
+
+
+def _reply_count(thread: dict) -> int:
+    return int(thread["snippet"].get("totalReplyCount") or 0)
 
 
 def _error_for(response: requests.Response) -> ChannelError:

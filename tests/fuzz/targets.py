@@ -172,7 +172,7 @@ def _parser(kind: str, client) -> Callable[[Any], IncomingComment]:
         media = load("instagram", "media_page").body()["data"][0]
         return lambda item: client._parse(item, media, None)
     if kind == "youtube":
-        return lambda thread: client._parse_thread(thread)[0]
+        return client._parse_thread
     users = {u["id"]: u for u in load("x", "mentions_page").body()["includes"]["users"]}
     return lambda item: client._parse(item, users)
 

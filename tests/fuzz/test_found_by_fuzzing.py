@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tasks.channels.base import ChannelError, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.http import MAX_WAIT_SECONDS
+from tests.contracts.fixtures import load
 from tests.platform_calls import LIST_CALL, PLATFORMS, json_answer
 from tests.scripted_server import Answer, ScriptedServer
 
@@ -101,3 +100,139 @@ def test_a_graph_regain_time_of_ages_is_capped_at_two_days(server, minutes):
         listing(server, "facebook", {"comments": Answer(400, b'{"error": {"code": 32, "message": "x"}}',
                                                         (("X-Business-Use-Case-Usage", usage),))})
     assert caught.value.retry_after == MAX_WAIT_SECONDS
+
+
+# --- items that cannot be stored as they came ------------------------------------------------------
+
+
+def one(listing_result):
+    assert len(listing_result.comments) + len(listing_result.problems) == 1, listing_result
+    return listing_result
+
+
+def wordpress_item(**changes) -> dict:
+    item = dict(load("wordpress", "comments_page").body()[0])
+    item.update(changes)
+    return item
+
+
+def test_text_with_a_lone_surrogate_or_nul_is_stored_with_a_replacement_character(server):
+    listed = one(listing(server, "wordpress", {"list": json_answer([wordpress_item(
+        author_name="Jane\x00 Doe", content={"rendered": "<p>a\udfffb</p>"})])}))
+    comment = listed.comments[0]
+    assert comment.author_name == "Jane Doe" and comment.text == "a\ufffdb"
+    comment.text.encode("utf-8")
+
+
+@pytest.mark.parametrize("kind,page", [
+    ("facebook", {"data": [{"id": "", "message": "x", "created_time": "2025-03-04T09:15:00+0000"}]}),
+    ("facebook", {"data": [{"id": {"a": 1}, "message": "x", "created_time": "2025-03-04T09:15:00+0000"}]}),
+    ("instagram", {"data": [{"id": "1" * 200, "text": "x", "timestamp": "2025-03-04T09:15:00+0000"}]}),
+    ("x", {"data": [{"id": "5", "text": "x", "author_id": [1], "created_at": "2025-03-04T09:15:00.000Z"}]}),
+])
+def test_an_item_whose_id_no_table_could_hold_is_kept_as_unreadable(server, kind, page):
+    listed = one(listing(server, kind, {LIST_CALL[kind]: json_answer(page)}))
+    assert listed.problems and "tidak terbaca" in listed.problems[0] and "id" in listed.problems[0]
+
+
+@pytest.mark.parametrize("kind,item", [
+    ("wordpress", ["not", "an", "object"]),
+    ("facebook", {"id": "1_2", "message": "x", "created_time": "2025-03-04T09:15:00+0000", "parent": ["1_1"]}),
+    ("instagram", {"id": "17", "text": "x", "timestamp": ["2025-03-04T09:15:00+0000"]}),
+    ("instagram", ["not", "an", "object"]),
+    ("youtube", {**load("youtube", "comment_threads_page").body()["items"][0],
+                 "snippet": {**load("youtube", "comment_threads_page").body()["items"][0]["snippet"],
+                             "totalReplyCount": float("inf")}}),
+])
+def test_an_item_of_the_wrong_shape_is_one_readable_problem_not_an_exception(server, kind, item):
+    page = {"wordpress": [item], "youtube": {"items": [item]}}.get(kind, {"data": [item]})
+    listed = one(listing(server, kind, {LIST_CALL[kind]: json_answer(page)}))
+    assert listed.problems[0].split(" (")[0].endswith("tidak terbaca")
+
+
+# --- WordPress ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("me", [{}, "", {"id": "7; DROP"}, {"id": [7]}])
+def test_a_wordpress_users_me_without_a_user_id_is_an_unreadable_answer(server, me):
+    with pytest.raises(Unavailable, match="users/me|bukan dict"):
+        listing(server, "wordpress", {"me": json_answer(me)})
+
+
+def test_a_wordpress_reply_answered_without_an_id_is_an_unreadable_answer_not_a_key_error(server):
+    with pytest.raises(Unavailable, match="tanpa id"):
+        reply(server, "wordpress", json_answer({"post": 87, "parent": 412}, 201))
+
+
+@pytest.mark.parametrize("date", [None, "kemarin", "2025-3-4T10:15:00x"])
+def test_a_wordpress_comment_without_a_readable_local_date_is_kept_as_unreadable_and_the_cursor_stays(server, date):
+    item = wordpress_item(date=date) if date is not None else {k: v for k, v in wordpress_item().items() if k != "date"}
+    listed = one(listing(server, "wordpress", {"list": json_answer([item])}))
+    assert listed.problems and listed.cursor == {}
+
+
+def test_a_wordpress_local_date_written_short_is_stored_in_the_cursors_one_form(server):
+    listed = one(listing(server, "wordpress", {"list": json_answer([wordpress_item(date="2025-3-4T9:05:00")])}))
+    assert listed.cursor == {"after_local": "2025-03-04T09:05:00"}
+
+
+# --- Graph ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind,call,page", [
+    ("facebook", "feed", {"data": [["1142469655832956_1"]]}),
+    ("facebook", "comments", {"data": [], "paging": ["next"]}),
+    ("facebook", "comments", {"data": [], "paging": {"next": {"url": "x"}}}),
+    ("instagram", "media", {"data": [[]]}),
+    ("instagram", "comments", {"data": [{"id": "1", "text": "x", "timestamp": "2025-03-04T09:15:00+0000",
+                                         "replies": {"data": [], "paging": {"next": 5}}}]}),
+])
+def test_a_graph_page_with_posts_or_paging_of_the_wrong_shape_is_read_without_an_exception(server, kind, call, page):
+    listed = listing(server, kind, {call: json_answer(page)})
+    assert all(p.split(" (")[0].endswith("tidak terbaca") for p in listed.problems)
+
+
+@pytest.mark.parametrize("kind", ["facebook", "instagram"])
+@pytest.mark.parametrize("created", [{"id": "\u0301" * 5000}, {"id": ["1"]}, {"id": True}])
+def test_a_graph_reply_answered_with_an_id_no_table_could_hold_is_refused(server, kind, created):
+    with pytest.raises(Rejected, match="id balasan"):
+        reply(server, kind, json_answer(created))
+
+
+# --- X --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [{"data": 3.4e16}, {"data": ["1"]}, {"data": {"id": {"x": 1}}}])
+def test_an_x_reply_answered_with_data_of_the_wrong_shape_is_an_unreadable_answer(server, answer):
+    with pytest.raises(Unavailable, match="tanpa id"):
+        reply(server, "x", json_answer(answer))
+
+
+@pytest.mark.parametrize("answer", [{"data": ['{"hidden": true}']}, {"data": {"hidden": "true"}}])
+def test_an_x_hide_answered_with_data_of_the_wrong_shape_is_not_taken_as_hidden(server, answer):
+    calls = PLATFORMS["x"]
+    server.play(calls.script({"hide": json_answer(answer)}))
+    with pytest.raises(Unavailable, match="penyembunyian"):
+        calls.client(server.base_url).hide(calls.target)
+
+
+@pytest.mark.parametrize("page", [{"errors": {"data": {}}}, {"errors": {"0": {"title": "x"}, "1": 2}}])
+def test_x_partial_errors_of_the_wrong_shape_are_refused_without_a_key_error(server, page):
+    with pytest.raises(Rejected):
+        listing(server, "x", {"list": json_answer(page)})
+
+
+@pytest.mark.parametrize("page", [
+    {"data": "x" * 50, "meta": {"result_count": 1}},
+    {"data": [], "includes": ["users"], "meta": ["newest_id"]},
+    {"data": [], "meta": {"newest_id": {"id": 1}, "next_token": ["t"]}},
+])
+def test_an_x_page_with_data_includes_or_meta_of_the_wrong_shape_lists_nothing_and_keeps_a_usable_cursor(server, page):
+    listed = listing(server, "x", {"list": json_answer(page)})
+    assert listed.comments == [] and listed.problems == [] and listed.cursor == {}
+
+
+def test_an_x_mention_with_a_time_without_zone_is_unreadable_not_read_as_local_time(server):
+    item = {"id": "5", "text": "x", "author_id": "6", "created_at": "2025-03-04T09:15:00"}
+    listed = one(listing(server, "x", {"list": json_answer({"data": [item]})}))
+    assert "zona" in listed.problems[0]
