@@ -341,8 +341,8 @@ def _error_for(response: requests.Response) -> ChannelError:
     try:
         body = parsed_json(response)["error"]
         first = (body.get("errors") or [{}])[0]
-        reason = first.get("reason") or body.get("status") or ""
-        domain = first.get("domain", "")
+        reason = str(first.get("reason") or body.get("status") or "")
+        domain = str(first.get("domain") or "")
         message = clean_text(_TAG.sub("", str(body.get("message") or first.get("message") or "")))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         if status == 401:

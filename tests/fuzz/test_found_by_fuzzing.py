@@ -236,3 +236,13 @@ def test_an_x_mention_with_a_time_without_zone_is_unreadable_not_read_as_local_t
     item = {"id": "5", "text": "x", "author_id": "6", "created_at": "2025-03-04T09:15:00"}
     listed = one(listing(server, "x", {"list": json_answer({"data": [item]})}))
     assert "zona" in listed.problems[0]
+
+
+# --- YouTube ---------------------------------------------------------------------------------------
+
+
+def test_a_youtube_error_whose_reason_is_an_object_still_maps_to_a_channel_error(server):
+    body = {"error": {"code": 503, "message": "Backend Error",
+                      "errors": [{"message": "Backend Error", "domain": "global", "reason": {"value": "backendError"}}]}}
+    with pytest.raises(Rejected, match="HTTP 400"):
+        listing(server, "youtube", {"list": json_answer(body, 400)})
