@@ -37,15 +37,19 @@ def where(exc: BaseException) -> str:
     return f"{frame.filename.rsplit('/', 2)[-2]}/{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
 
 
-def strict(target: Target, server: ScriptedServer, examples: int) -> None:
-    """Run `examples` payloads; the first failure raises (Hypothesis shrinks it first)."""
+def strict(target: Target, server: ScriptedServer, examples: int) -> Tally:
+    """Run `examples` payloads, the same ones every time; the first failure raises (shrunk first)."""
+    tally = Tally()
 
-    @settings(max_examples=examples, **QUIET)
+    @settings(max_examples=examples, derandomize=True, **QUIET)
     @given(target.strategy)
     def trial(payload):
-        target.run(payload, server)
+        outcome = target.run(payload, server)
+        tally.payloads += 1
+        tally.add(outcome)
 
     trial()
+    return tally
 
 
 def counting(target: Target, server: ScriptedServer, examples: int, random_seed: int) -> Tally:
