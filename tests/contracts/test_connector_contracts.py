@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tasks.channels import base
-from tests.contracts.fixtures import Fixture, all_fixtures, load
+from tests.contracts.fixtures import CONTRACTS, Fixture, all_fixtures, load
 from tests.platform_calls import LIST_CALL, PLATFORMS, fixture_answer, json_answer
 from tests.scripted_server import ScriptedServer
 
@@ -152,3 +152,9 @@ def test_each_platform_has_a_list_page_an_error_and_a_created_reply_on_file(plat
     assert any("reply_id" in f.expect for f in fixtures)
     for fixture in fixtures:
         assert fixture.body_file.suffix == ".html" or fixture.body() is not None
+
+
+def test_the_contracts_readme_lists_every_fixture_with_its_source():
+    readme = (CONTRACTS / "README.md").read_text(encoding="utf-8")
+    for fixture in FIXTURES:
+        assert f"| `{fixture.name}` | {fixture.call} | {fixture.status} | {fixture.source} |" in readme, fixture.id
