@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from .text import strip_controls
+
 
 @dataclass(frozen=True)
 class CommentRef:
@@ -52,6 +54,7 @@ class ChannelError(Exception):
     transient = False
 
     def __init__(self, detail: str, *, retry_after: float | None = None):
+        detail = strip_controls(detail)  # it quotes platform answers, and is stored and shown
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after

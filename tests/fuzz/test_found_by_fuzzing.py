@@ -246,3 +246,9 @@ def test_a_youtube_error_whose_reason_is_an_object_still_maps_to_a_channel_error
                       "errors": [{"message": "Backend Error", "domain": "global", "reason": {"value": "backendError"}}]}}
     with pytest.raises(Rejected, match="HTTP 400"):
         listing(server, "youtube", {"list": json_answer(body, 400)})
+
+
+def test_an_error_that_quotes_a_body_with_nul_and_control_bytes_can_be_stored(server):
+    with pytest.raises(ChannelError) as caught:
+        listing(server, "wordpress", {"me": Answer(502, b'{"id": 7}\n{\x07\x9cm\t\x03p\x00lE')})
+    assert "\x00" not in str(caught.value) and "\x07" not in str(caught.value) and "lE" in str(caught.value)
