@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from .text import strip_controls
+
 
 @dataclass(frozen=True)
 class CommentRef:
@@ -44,15 +46,6 @@ class Unreadable:
     thread_id: str | None = None
 
 
-def unreadable(what: str, item, exc: Exception | None = None, *, thread_id: str | None = None) -> Unreadable:
-    """An Unreadable for a raw `item`, keeping its id when it has a usable one."""
-    raw_id = item.get("id") if isinstance(item, dict) else None
-    external_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id) else None
-    reason = f"{what} tidak terbaca" + (f" ({type(exc).__name__}: {exc})" if exc is not None else "")
-    return Unreadable(reason=reason[:1000], excerpt=str(item)[:300], external_id=external_id,
-                      thread_id=thread_id)
-
-
 @dataclass(frozen=True)
 class Listing:
     """The result of one incremental listing."""
@@ -82,6 +75,7 @@ class ChannelError(Exception):
     transient = False
 
     def __init__(self, detail: str, *, retry_after: float | None = None):
+        detail = strip_controls(detail)  # it quotes platform answers, and is stored and shown
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after

@@ -27,9 +27,9 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
-    unreadable,
 )
-from .http import json_body, send
+from .http import json_body, parsed_json, retry_after_seconds, send
+from .reading import read_item, sample
 from .text import clean_text, html_to_text
 
 # `after` compares with the local comment date, exclusive, to the second: step back a little
@@ -88,13 +88,11 @@ class WordPressClient:
         # only to tell its new state, even when it has been answered since.
         for origin, items in (("released", released), ("fresh", fresh), ("held", held)):
             for item in items:
-                try:
-                    comment = self._parse(item)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    skipped.append(unreadable("komentar website", item, exc))
+                comment = read_item(self._parse, item, "komentar website", skipped)
+                if comment is None:
                     continue
                 if origin == "fresh":  # only the date-ordered listing moves the cursor
-                    newest_local = max(newest_local or "", item["date"])
+                    newest_local = max(newest_local or "", _local_date(item))
                 if item.get("author") == me:  # our own replies are never new comments ...
                     answered_by_us.add(comment.ref.parent_external_id)
                     continue
@@ -122,14 +120,19 @@ class WordPressClient:
         # Plain text: escape it so WordPress shows it as written instead of as markup.
         body = {"post": int(to.thread_id), "parent": int(to.external_id), "content": html.escape(text, quote=False)}
         item = json_body(self._request("POST", "comments", json=body), dict)
-        if not item.get("id"):
-            raise Unavailable(f"jawaban POST comments tanpa id: {str(item)[:200]}")
+        if isinstance(item.get("id"), bool) or not isinstance(item.get("id"), int):
+            raise Unavailable(f"jawaban POST comments tanpa id komentar: {sample(item)}")
         return self._published(item)
 
     def our_replies(self, to: CommentRef) -> list[PublishedReply]:
         params = {"post": to.thread_id, "parent": to.external_id, "author": self.my_user_id(), "per_page": PAGE_SIZE}
-        return [self._published(item) for item in self._pages("comments", params)
-                if isinstance(item, dict) and item.get("author") == self.my_user_id() and item.get("id")]
+        unreadable: list = []
+        found = [reply for item in self._pages("comments", params)
+                 if isinstance(item, dict) and item.get("author") == self.my_user_id()
+                 and (reply := read_item(self._published, item, "balasan akun resmi", unreadable))]
+        if unreadable:  # one of ours we cannot read could be this answer: never post on a guess
+            raise Unavailable(unreadable[0].reason)
+        return found
 
     def hide(self, to: CommentRef) -> None:
         """Put the comment back in moderation ("hold"): gone from the page, kept on the site."""
@@ -147,7 +150,10 @@ class WordPressClient:
         if self._me is None:
             # A wrong password is not refused by WordPress: the request just goes on as a
             # visitor's, so users/me ("not logged in") is where it shows.
-            self._me = json_body(self._request("GET", "users/me", params={"context": "edit"}), dict)
+            me = json_body(self._request("GET", "users/me", params={"context": "edit"}), dict)
+            if isinstance(me.get("id"), bool) or not isinstance(me.get("id"), int):
+                raise Unavailable(f"jawaban users/me tanpa id pengguna: {sample(me.get('id'))}")
+            self._me = me
         return self._me
 
     def _approve_if_held(self, to: CommentRef) -> None:
@@ -202,14 +208,15 @@ class WordPressClient:
     # --- parsing -------------------------------------------------------------------
     @staticmethod
     def _published(item: dict) -> PublishedReply:
-        content = item.get("content") or {}
+        content = item.get("content") if isinstance(item.get("content"), dict) else {}
         date_gmt = item.get("date_gmt")
         return PublishedReply(
-            external_id=str(item["id"]), link=item.get("link"),
-            text=html_to_text(str(content.get("rendered") or "")) if isinstance(content, dict) else None,
-            posted_at=datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc) if date_gmt else None)
+            external_id=str(item["id"]), link=_text_or_none(item.get("link")),
+            text=html_to_text(str(content.get("rendered") or "")) if content else None,
+            posted_at=datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc) if isinstance(date_gmt, str) else None)
 
     def _parse(self, item: dict) -> IncomingComment:
+        _local_date(item)  # the cursor is made of it: it must read back
         parent = int(item.get("parent") or 0)
         posted = datetime.fromisoformat(item["date_gmt"]).replace(tzinfo=timezone.utc)
         author = int(item.get("author") or 0)
@@ -231,18 +238,26 @@ class WordPressClient:
         )
 
 
+def _local_date(item: dict) -> str:
+    """The comment's local date in the one form the cursor compares as text."""
+    return datetime.strptime(item["date"], LOCAL_FORMAT).strftime(LOCAL_FORMAT)
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _error_for(response: requests.Response) -> ChannelError:
     """Map a WordPress error body ({"code","message","data":{"status"}}) to our family."""
     status = response.status_code
-    try:
-        body = response.json()
-        code, message = body.get("code", ""), html.unescape(body.get("message", ""))
-    except (ValueError, AttributeError):
+    body = parsed_json(response)
+    if isinstance(body, dict):
+        code, message = str(body.get("code") or ""), html.unescape(str(body.get("message") or ""))
+    else:
         code, message = "", response.text[:200]
-    detail = f"HTTP {status} {code}: {message}".strip()
+    detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
     if status == 429:  # WordPress itself has no rate limit: a proxy or WAF said so
-        retry_after = response.headers.get("Retry-After")
-        return RateLimited(detail, retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+        return RateLimited(detail, retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     if status >= 500:
         return Unavailable(detail)
     if code == "comment_duplicate":
