@@ -133,6 +133,8 @@ class Comment(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
     category: Mapped[str] = mapped_column(String(32), default="umum")
+    # The triage behind the category: {"policy", "confidence", "reasons"} (tasks/triage.py).
+    triage: Mapped[dict | None] = mapped_column(JSON, default=None)
     status: Mapped[CaseStatus] = mapped_column(
         Enum(CaseStatus, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
         default=CaseStatus.NEW,
@@ -183,6 +185,8 @@ class ReplyVersion(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What a machine draft stands on: {"source", "needs_manual", "answer_id", "notes"} (tasks/composing.py).
+    basis: Mapped[dict | None] = mapped_column(JSON, default=None)
 
     comment: Mapped[Comment] = relationship(back_populates="versions")
 

@@ -17,7 +17,7 @@ from .channels.base import Listing
 from .channels.text import excerpt
 from .rendering import waktu
 from .retrying import NETWORK_RETRIES, is_transient_failure
-from .triage import CATEGORY_LABELS, categorize
+from .triage import CATEGORY_LABELS, classify_many
 
 INVENTORY_ARTIFACT_KEY = "daftar-inventaris-komentar"
 
@@ -62,18 +62,20 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         ours = set(session.scalars(
             select(Publication.external_reply_id).join(Comment)
             .where(Comment.channel_id == channel.id, Publication.external_reply_id.in_(ids))))
-        new = 0
+        fresh = []
         for incoming in listing.comments:
+            if incoming.ref.external_id not in known and incoming.ref.external_id not in ours:
+                known.add(incoming.ref.external_id)
+                fresh.append(incoming)
+        new = 0
+        for incoming, verdict in zip(fresh, classify_many([c.text for c in fresh], config.kind)):
             external_id = incoming.ref.external_id
-            if external_id in known or external_id in ours:
-                continue
-            known.add(external_id)
             comment = Comment(
                 channel=channel, external_id=external_id, thread_id=incoming.ref.thread_id,
                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
-                category=categorize(incoming.text),
+                category=verdict.category, triage=verdict.as_record(),
             )
             try:
                 with session.begin_nested():  # a concurrent check may have stored it a moment ago

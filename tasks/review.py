@@ -26,7 +26,8 @@ from .approval_queue import refresh_approval_queue
 from .cases import load_case
 from .channels import CONNECTORS
 from .rendering import render
-from .triage import CATEGORY_LABELS, may_touch_internal_policy
+from .composing import NEEDS_MANUAL
+from .triage import CATEGORY_LABELS, HIGH_CONFIDENCE, classify
 
 HEAD_OF_GENERAL_AFFAIRS = "Kepala Bagian Umum"
 HEAD_OF_CENTRE = "Kepala Balai"
@@ -143,12 +144,18 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
         reply = case.current_reply.text
         connector = CONNECTORS[case.channel.kind]
         waited = utcnow() - case.found_at
+        # Cases stored before triage was recorded are triaged again here.
+        triage = case.triage or classify(case.text, case.channel.kind).as_record()
+        basis = (case.versions[0].basis if case.versions else None) or {}
         description = render(
             f"forms/{stage}.md.j2",
             case=case,
             channel=case.channel,
             category=CATEGORY_LABELS.get(case.category, case.category),
-            policy_hint=may_touch_internal_policy(case.text),
+            policy_hint=triage["policy"],
+            triage=triage,
+            basis=basis,
+            needs_manual_label=NEEDS_MANUAL,
             reply=reply,
             reply_length=connector.reply_length(reply),
             reply_limit=connector.reply_limit,
@@ -157,7 +164,7 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             sop_minutes=SOP_TOTAL_MINUTES,
         )
         if stage == "correction":
-            default_action = "sembunyikan" if case.category == "spam" else "setujui"
+            default_action = _suggested_action(case.category, triage["confidence"], connector.can_hide)
             defaults = {"action": default_action, "reply_text": reply}
         else:
             defaults = {"action": "kirim", "reply_text": reply}
@@ -212,6 +219,13 @@ def record_decision(comment_id: int, answer: dict) -> None:
         case.move_to(CaseStatus.APPROVED if answer["action"] == "kirim" else CaseStatus.CLOSED)
         events.record(session, "decision", "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
     refresh_approval_queue()
+
+
+def _suggested_action(category: str, confidence: float, can_hide: bool) -> str:
+    """Hiding is pre-selected only for spam we are sure of, on a channel that can hide it."""
+    if category == "spam":
+        return "sembunyikan" if confidence >= HIGH_CONFIDENCE and can_hide else "tutup"
+    return "setujui"
 
 
 def _keep_if_changed(case, kind: str, text: str, name: str, role: str) -> None:

@@ -105,6 +105,7 @@ class ChannelClient(Protocol):
 
     kind: str
     reply_limit: int  # the most the platform accepts in one reply, measured by reply_length
+    can_hide: bool  # whether `hide` works on any comment the connector lists
 
     @staticmethod
     def reply_length(text: str) -> int:

@@ -34,6 +34,7 @@ class FacebookClient(GraphClient):
     kind = "facebook"
     platform = "Facebook"
     reply_limit = 8_000  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
+    can_hide = True
 
     def __init__(self, config: ChannelConfig, token: str, **kwargs):
         super().__init__(config, token, **kwargs)

@@ -39,6 +39,7 @@ class InstagramClient(GraphClient):
     kind = "instagram"
     platform = "Instagram"
     reply_limit = 2_200  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
+    can_hide = True
 
     def __init__(self, config: ChannelConfig, token: str, **kwargs):
         super().__init__(config, token, **kwargs)

@@ -35,6 +35,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 class WordPressClient:
     kind = "wordpress"
     reply_limit = 65_525  # bytes of the stored (escaped) content: WordPress counts UTF-8 bytes
+    can_hide = True
 
     @staticmethod
     def reply_length(text: str) -> int:

@@ -151,6 +151,7 @@ def weighted_length(text: str) -> int:
 class XClient:
     kind = "x"
     reply_limit = MAX_WEIGHTED_LENGTH  # weighted characters, leading auto-mentions not counted
+    can_hide = False  # X hides only replies under our own posts; a mention elsewhere cannot be hidden
 
     @staticmethod
     def reply_length(text: str) -> int:

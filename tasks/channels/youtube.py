@@ -117,6 +117,7 @@ def _addressed_to(text: str) -> str | None:
 class YouTubeClient:
     kind = "youtube"
     reply_limit = 10_000  # UNCONFIRMED: measured in UTF-16 units, which never undercounts characters
+    can_hide = True
 
     @staticmethod
     def reply_length(text: str) -> int:
