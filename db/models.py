@@ -113,6 +113,8 @@ class Comment(CaseLifeCycle, Base):
     category: Mapped[str] = mapped_column(String(32), default="umum")
     # The platform lets us hide this comment (X: only replies in our own conversations).
     can_hide: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The triage behind the category: {"policy", "confidence", "reasons"} (tasks/triage.py).
+    triage: Mapped[dict | None] = mapped_column(JSON, default=None)
     status: Mapped[CaseStatus] = _status_column(default=CaseStatus.NEW)
     respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the run that owns the case
     restarts: Mapped[int] = mapped_column(Integer, default=0)  # runs started again by a check, in a row
@@ -174,6 +176,8 @@ class ReplyVersion(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What a machine draft stands on: {"source", "needs_manual", "answer_id", "notes"} (tasks/composing.py).
+    basis: Mapped[dict | None] = mapped_column(JSON, default=None)
 
     comment: Mapped[Comment] = relationship(back_populates="versions")
 

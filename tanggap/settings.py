@@ -33,6 +33,18 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class Office:
+    """Who answers: the office's name, signature and contacts as drafts and the knowledge base quote them."""
+
+    nama: str
+    tanda_tangan: str
+    situs: str
+    email: str
+    telepon: str  # empty: drafts leave the telephone out
+    alamat: str
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -41,6 +53,7 @@ class Settings:
     initial_lookback_days: int
     respond_deployment: str
     serve_limit: int
+    office: Office
 
     @property
     def archive_dir(self) -> Path:
@@ -83,6 +96,14 @@ def _cached(env_items: tuple) -> Settings:
         initial_lookback_days=int(env.get("TANGGAP_INITIAL_LOOKBACK_DAYS", "30")),
         respond_deployment=env.get("TANGGAP_RESPOND_DEPLOYMENT", "respond/per-comment"),
         serve_limit=int(env.get("TANGGAP_SERVE_LIMIT", "8")),
+        office=Office(
+            nama=env.get("TANGGAP_OFFICE_NAME", "BBPP Ketindan"),
+            tanda_tangan=env.get("TANGGAP_OFFICE_SIGNATURE", "Humas BBPP Ketindan"),
+            situs=env.get("TANGGAP_OFFICE_WEBSITE", "https://bbppketindan.bppsdmp.pertanian.go.id"),
+            email=env.get("TANGGAP_OFFICE_EMAIL", "humas@bbppketindan.bppsdmp.pertanian.go.id"),
+            telepon=env.get("TANGGAP_OFFICE_PHONE", ""),
+            alamat=env.get("TANGGAP_OFFICE_ADDRESS", "Jl. Raya Ketindan No. 1, Lawang, Kabupaten Malang, Jawa Timur"),
+        ),
     )
 
 

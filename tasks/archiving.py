@@ -50,11 +50,12 @@ def case_record(session, case: Comment) -> dict:
             "found_at": when(case.found_at),
             "check_run_id": case.check_run_id,
             "category": case.category,
+            "triage": case.triage,
             "raw_payload": case.raw_payload,
         },
         "reply_versions": [
             {"number": v.number, "kind": v.kind, "text": v.text, "author_name": v.author_name, "role": v.role,
-             "created_at": when(v.created_at)}
+             "created_at": when(v.created_at), "basis": v.basis}
             for v in case.versions
         ],
         "decisions": [

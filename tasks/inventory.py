@@ -19,7 +19,7 @@ from .channels.base import ChannelError, IncomingComment, Listing, NotFound, Rat
 from .channels.text import excerpt
 from .rendering import waktu
 from .retrying import NETWORK_RETRIES, is_transient_failure
-from .triage import CATEGORY_LABELS, categorize
+from .triage import CATEGORY_LABELS, classify_many
 
 INVENTORY_ARTIFACT_KEY = "daftar-inventaris-komentar"
 # An unreadable item is fetched again at each check, this many times, then left for a person.
@@ -94,21 +94,22 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         ours = set(session.scalars(
             select(Publication.external_reply_id).where(Publication.channel_id == channel.id,
                                                         Publication.external_reply_id.in_(ids))))
-        new = 0
+        fresh = {}
         for incoming in listing.comments:
             external_id = incoming.ref.external_id
             if external_id in known:
                 # Seen before: a moderator may have approved (or held) it on the platform since.
                 known[external_id].awaiting_moderation = incoming.awaiting_moderation
-                continue
-            if external_id in ours:
-                continue
+            elif external_id not in ours:
+                fresh.setdefault(external_id, incoming)
+        new = 0
+        for incoming, verdict in zip(fresh.values(), classify_many([c.text for c in fresh.values()], config.kind)):
             comment = Comment(
-                channel=channel, external_id=external_id, thread_id=incoming.ref.thread_id,
+                channel=channel, external_id=incoming.ref.external_id, thread_id=incoming.ref.thread_id,
                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
-                category=categorize(incoming.text), can_hide=incoming.can_hide,
+                category=verdict.category, triage=verdict.as_record(), can_hide=incoming.can_hide,
                 awaiting_moderation=incoming.awaiting_moderation,
             )
             try:
@@ -116,7 +117,6 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
                     session.add(comment)
             except IntegrityError:
                 continue
-            known[external_id] = comment
             events.record(session, "check", "start", comment_id=comment.id, at=check.started_at)
             events.record(session, "check", "end", comment_id=comment.id, detail=f"pemeriksaan #{check_run_id}")
             new += 1

@@ -129,4 +129,5 @@ class FacebookClient(GraphClient):
             link=item.get("permalink_url") or post.get("permalink_url"),
             posted_at=parse_graph_time(item["created_time"]),
             raw=item,
+            can_hide=item.get("can_hide") is not False,  # Facebook says per comment whether the Page may hide it
         )
