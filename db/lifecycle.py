@@ -85,9 +85,9 @@ class CaseLifeCycle:
         self.status = new
 
     # --- SOP steps 2 and 3 ------------------------------------------------------------
-    def write_draft(self, text: str, *, by: str, role: str) -> None:
+    def write_draft(self, text: str, *, by: str, role: str):
         self._move(CaseStatus.DRAFTED)
-        self.add_version("draft", text, author_name=by, role=role)
+        return self.add_version("draft", text, author_name=by, role=role)
 
     def await_correction(self) -> None:
         self._move(CaseStatus.AWAITING_CORRECTION)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -104,12 +105,16 @@ class Comment(CaseLifeCycle, Base):
     text: Mapped[str] = mapped_column(Text)  # plain text, as people read it
     link: Mapped[str | None] = mapped_column(String(1000))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Held by the platform for its moderators (not public yet); follows the platform at each check.
+    awaiting_moderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     raw_payload: Mapped[dict] = mapped_column(JSON)  # the platform's item, untouched
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
     category: Mapped[str] = mapped_column(String(32), default="umum")
     # The platform lets us hide this comment (X: only replies in our own conversations).
     can_hide: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The triage behind the category: {"policy", "confidence", "reasons"} (tasks/triage.py).
+    triage: Mapped[dict | None] = mapped_column(JSON, default=None)
     status: Mapped[CaseStatus] = _status_column(default=CaseStatus.NEW)
     respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the run that owns the case
     restarts: Mapped[int] = mapped_column(Integer, default=0)  # runs started again by a check, in a row
@@ -173,6 +178,8 @@ class ReplyVersion(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What a machine draft stands on: {"source", "needs_manual", "answer_id", "notes"} (tasks/composing.py).
+    basis: Mapped[dict | None] = mapped_column(JSON, default=None)
 
     comment: Mapped[Comment] = relationship(back_populates="versions")
 

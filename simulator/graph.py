@@ -16,8 +16,8 @@ Follows /work/shared/reference/channel-apis.md sections 2 and 3. What both platf
   "error_user_title", "error_user_msg", "fbtrace_id"}}`` plus a ``WWW-Authenticate`` header.
 - Every API answer carries ``X-App-Usage`` and ``X-Business-Use-Case-Usage`` (JSON,
   percentages); there is never a ``Retry-After``. The "rate_limit" fault answers HTTP 400 with
-  the site's throttling code (4, 17, 32, 613, 80001, 80002) and both headers at 100 % with
-  ``estimated_time_to_regain_access`` in minutes.
+  the site's throttling code (4, 17, 32, 613, 80001, 80002) and both headers at 100 %, the
+  business use case one with ``estimated_time_to_regain_access`` in minutes.
 - A duplicate reply (the account's latest reply under the same comment has the same text) is
   refused with code 368 and the message Graph users report for it ("You've already posted
   this. Posting the same content repeatedly on Facebook isn't allowed."); the documented
@@ -451,9 +451,9 @@ class GraphRequest:
 
 
 def usage_headers(site: GraphSite, throttled: bool) -> list[tuple[str, str]]:
+    # X-App-Usage holds percentages only; the regain time is in the business use case header.
     if throttled:
-        app = {"call_count": 100, "total_cputime": 100, "total_time": 100,
-               "estimated_time_to_regain_access": site.regain_minutes}
+        app = {"call_count": 100, "total_cputime": 100, "total_time": 100}
         regain = site.regain_minutes
     else:
         share = min(95, site.request_count("GET") + site.request_count("POST")) // 5

@@ -1,19 +1,24 @@
-"""Realistic Indonesian seed data for the WordPress simulator (the BBPP Ketindan website).
+"""Realistic Indonesian seed data for the BBPP Ketindan website, for the WordPress simulator and
+for the real WordPress the tests install (tests/realwp): one plan, applied to either.
 
 What the seed holds, so tests can count on it:
 
-- 1 user: id 2, ``humas-bbpp`` ("Humas BBPP Ketindan"), a moderator with the application
-  password ``abcd efgh ijkl mnop``; it writes the posts and the official replies.
+- 1 user: id 2, ``humas-bbpp`` ("Humas BBPP Ketindan"), a moderator (an editor on the real
+  site) with an application password (``abcd efgh ijkl mnop`` on the simulator); it writes the
+  posts and the official replies.
 - 3 posts, all open for comments.
-- 12 comments in total:
-  - 10 top-level visitor comments (``author`` 0): questions about schedules, requirements
-    and certificates, complaints (certificate not issued, broken dormitory AC, online
-    registration error), praise, one gambling spam with a link, and one whose raw text holds
-    entity-escaped ``<script>`` plus emoji;
-  - 1 visitor reply (``author`` 0) under the oldest question;
+- 14 comments in total:
+  - 10 approved top-level visitor comments (``author`` 0): questions about schedules,
+    requirements and certificates, complaints (certificate not issued, broken dormitory AC,
+    online registration error), praise, one gambling spam with a link, and one whose raw text
+    holds entity-escaped ``<script>`` plus emoji;
+  - 2 top-level visitor comments held for moderation: a question about fees from a first-time
+    commenter, and a loan spam with two links (what WordPress holds by default);
+  - 1 approved visitor reply (``author`` 0) under the oldest question;
   - 1 official reply by user 2 under that same question, 4+ days old. It is the office's own
     answer and must never be taken in as a new comment.
-  So ``SEED_VISITOR_COMMENTS`` (comments not by the official account) is 11.
+  So ``SEED_VISITOR_COMMENTS`` (comments not by the official account) is 13, of which
+  ``SEED_HELD_COMMENTS`` (2) wait for moderation; the public sees ``SEED_APPROVED_COMMENTS`` (12).
 
 Dates are relative to ``now``: the old thread starts 5 days back, everything else falls in
 the last ~3 days. The site's clock is Asia/Jakarta (WIB, +07:00).
@@ -21,6 +26,7 @@ the last ~3 days. The site's clock is Asia/Jakarta (WIB, +07:00).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from simulator.wordpress import WordPressSite
@@ -28,16 +34,44 @@ from simulator.wordpress import WordPressSite
 OFFICIAL_USER_ID = 2
 OFFICIAL_USERNAME = "humas-bbpp"
 OFFICIAL_NAME = "Humas BBPP Ketindan"
+OFFICIAL_EMAIL = "humas@bbppketindan.bppsdmp.pertanian.go.id"
 OFFICIAL_APP_PASSWORD = "abcd efgh ijkl mnop"
 
 SEED_POSTS = 3
-SEED_TOP_LEVEL_VISITOR_COMMENTS = 10
+SEED_TOP_LEVEL_VISITOR_COMMENTS = 12
+SEED_HELD_COMMENTS = 2
 SEED_VISITOR_REPLIES = 1
 SEED_OFFICIAL_REPLIES = 1
-SEED_VISITOR_COMMENTS = SEED_TOP_LEVEL_VISITOR_COMMENTS + SEED_VISITOR_REPLIES  # 11
-SEED_COMMENTS = SEED_VISITOR_COMMENTS + SEED_OFFICIAL_REPLIES  # 12
+SEED_VISITOR_COMMENTS = SEED_TOP_LEVEL_VISITOR_COMMENTS + SEED_VISITOR_REPLIES  # 13
+SEED_COMMENTS = SEED_VISITOR_COMMENTS + SEED_OFFICIAL_REPLIES  # 14
+SEED_APPROVED_COMMENTS = SEED_COMMENTS - SEED_HELD_COMMENTS  # 12: what a visitor sees
 # The first visitor question already carries the official reply: it needs no new case.
-SEED_AWAITING_ANSWER = SEED_VISITOR_COMMENTS - SEED_OFFICIAL_REPLIES  # 10
+# Held comments are cases too: they are what the office must look at.
+SEED_AWAITING_ANSWER = SEED_VISITOR_COMMENTS - SEED_OFFICIAL_REPLIES  # 12
+
+
+@dataclass(frozen=True)
+class SeedPost:
+    key: str
+    title: str
+    slug: str
+    content: str
+    date: datetime  # aware
+
+
+@dataclass(frozen=True)
+class SeedComment:
+    key: str
+    post_key: str
+    author_name: str
+    author_email: str
+    author_ip: str
+    date: datetime  # aware
+    content: str  # raw, as stored
+    status: str = "approve"  # approve | hold
+    parent_key: str | None = None
+    official: bool = False  # written by the official account (user 2)
+
 
 _POSTS = {
     "petani-milenial": dict(
@@ -75,7 +109,7 @@ _POSTS = {
     ),
 }
 
-# (post key, author name, email, IP, age, raw content) for the 9 recent top-level comments.
+# (post key, author name, email, IP, age, raw content) for the 9 recent approved top-level comments.
 _RECENT_COMMENTS = [
     ("petani-milenial", "Rina Wulandari", "rinawulan88@gmail.com", "114.124.180.22", timedelta(hours=2),
      "Persyaratan pendaftarannya apa saja ya min? Apakah wajib melampirkan surat keterangan dari desa, "
@@ -106,48 +140,58 @@ _RECENT_COMMENTS = [
 ]
 
 
-def seed_wordpress(site: WordPressSite, now: datetime | None = None) -> WordPressSite:
-    """Add the official account, 3 posts and 12 comments (see the module docstring)."""
+
+# The same shape, held for moderation: a first-time commenter, and spam with two links.
+_HELD_COMMENTS = [
+    ("hortikultura", "Bambang Sutejo", "bambang.sutejo77@gmail.com", "114.79.20.156", timedelta(hours=3),
+     "Apakah pelatihan ini dipungut biaya? Ada yang menawarkan pendaftaran berbayar lewat WhatsApp, "
+     "mohon konfirmasi resminya."),
+    ("kunjungan", "Dana Kilat", "cs.danakilat@mailinator.com", "103.47.132.9", timedelta(hours=10),
+     "Butuh dana cepat untuk modal tani? Pinjaman cair 5 menit tanpa BI checking "
+     "https://danakilat.example/daftar atau chat admin https://danakilat.example/wa"),
+]
+
+
+def wordpress_seed(now: datetime | None = None) -> tuple[list[SeedPost], list[SeedComment]]:
+    """The seed as data: posts and comments (parents before their replies), dates from `now`."""
     now = now or datetime.now(timezone.utc)
-    site.add_user(
-        user_id=OFFICIAL_USER_ID,
-        username=OFFICIAL_USERNAME,
-        name=OFFICIAL_NAME,
-        app_password=OFFICIAL_APP_PASSWORD,
-        can_moderate=True,
-        email="humas@bbppketindan.bppsdmp.pertanian.go.id",
-    )
-    post_ids = {
-        key: site.add_post(title=p["title"], slug=p["slug"], content=p["content"],
-                           date=now - p["age"], author=OFFICIAL_USER_ID)
-        for key, p in _POSTS.items()
-    }
-    _add_answered_thread(site, post_ids["petani-milenial"], now)
-    for post_key, name, email, ip, age, content in _RECENT_COMMENTS:
-        site.add_comment(post_ids[post_key], author_name=name, content=content, date=now - age,
-                         author_email=email, author_ip=ip)
+    posts = [SeedPost(key=key, title=p["title"], slug=p["slug"], content=p["content"], date=now - p["age"])
+             for key, p in _POSTS.items()]
+    comments = [
+        SeedComment("question", "petani-milenial", "Sutrisno", "sutrisno.tani@gmail.com", "110.136.201.14",
+                    now - timedelta(days=5),
+                    "Selamat siang. Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? "
+                    "Saya dari Lombok Timur, NTB. Terima kasih."),
+        SeedComment("official-answer", "petani-milenial", OFFICIAL_NAME, OFFICIAL_EMAIL, "103.10.61.5",
+                    now - timedelta(days=4, hours=20),
+                    "Selamat siang, Bapak Sutrisno. Pelatihan terbuka untuk peserta dari seluruh Indonesia "
+                    "yang memenuhi persyaratan usia 19–39 tahun dan mendapat rekomendasi dinas pertanian "
+                    "setempat. Informasi lengkap tersedia di laman pendaftaran. Salam, Humas BBPP Ketindan.",
+                    parent_key="question", official=True),
+        SeedComment("visitor-reply", "petani-milenial", "Lalu Ahmad Zaini", "lalu.zaini@gmail.com", "202.67.40.18",
+                    now - timedelta(days=1, hours=3),
+                    "Saya juga dari NTB pak, minggu lalu sudah daftar. Tapi sampai sekarang belum ada email "
+                    "konfirmasi, apakah itu normal?", parent_key="question"),
+    ]
+    for status, rows in (("approve", _RECENT_COMMENTS), ("hold", _HELD_COMMENTS)):
+        for number, (post_key, name, email, ip, age, content) in enumerate(rows, start=1):
+            comments.append(SeedComment(f"{status}-{number}", post_key, name, email, ip, now - age, content,
+                                        status=status))
+    return posts, comments
+
+
+def seed_wordpress(site: WordPressSite, now: datetime | None = None) -> WordPressSite:
+    """Add the official account, 3 posts and 14 comments (see the module docstring)."""
+    posts, comments = wordpress_seed(now)
+    site.add_user(user_id=OFFICIAL_USER_ID, username=OFFICIAL_USERNAME, name=OFFICIAL_NAME,
+                  app_password=OFFICIAL_APP_PASSWORD, can_moderate=True, email=OFFICIAL_EMAIL)
+    post_ids = {p.key: site.add_post(title=p.title, slug=p.slug, content=p.content, date=p.date,
+                                     author=OFFICIAL_USER_ID) for p in posts}
+    comment_ids: dict[str, int] = {}
+    for c in comments:
+        comment_ids[c.key] = site.add_comment(
+            post_ids[c.post_key], author_name=c.author_name, content=c.content, date=c.date, status=c.status,
+            parent=comment_ids[c.parent_key] if c.parent_key else 0,
+            user_id=OFFICIAL_USER_ID if c.official else 0, author_email=c.author_email, author_ip=c.author_ip)
     return site
 
-
-def _add_answered_thread(site: WordPressSite, post_id: int, now: datetime) -> None:
-    """The old question the office already answered, and a newer visitor reply under it."""
-    question = site.add_comment(
-        post_id, author_name="Sutrisno", date=now - timedelta(days=5),
-        author_email="sutrisno.tani@gmail.com", author_ip="110.136.201.14",
-        content="Selamat siang. Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? "
-                "Saya dari Lombok Timur, NTB. Terima kasih.",
-    )
-    site.add_comment(
-        post_id, author_name=OFFICIAL_NAME, user_id=OFFICIAL_USER_ID, parent=question,
-        date=now - timedelta(days=4, hours=20), author_email="humas@bbppketindan.bppsdmp.pertanian.go.id",
-        author_ip="103.10.61.5",
-        content="Selamat siang, Bapak Sutrisno. Pelatihan terbuka untuk peserta dari seluruh Indonesia "
-                "yang memenuhi persyaratan usia 19–39 tahun dan mendapat rekomendasi dinas pertanian "
-                "setempat. Informasi lengkap tersedia di laman pendaftaran. Salam, Humas BBPP Ketindan.",
-    )
-    site.add_comment(
-        post_id, author_name="Lalu Ahmad Zaini", parent=question, date=now - timedelta(days=1, hours=3),
-        author_email="lalu.zaini@gmail.com", author_ip="202.67.40.18",
-        content="Saya juga dari NTB pak, minggu lalu sudah daftar. Tapi sampai sekarang belum ada email "
-                "konfirmasi, apakah itu normal?",
-    )

@@ -2,16 +2,24 @@
 
 Follows /work/shared/reference/channel-apis.md section 1 and, where that is silent, WordPress
 core itself (class-wp-rest-comments-controller.php, wp_allow_comment, kses, wptexturize,
-wpautop). Quirks kept on purpose, because the real site has them:
+wpautop). Checked against a real WordPress 6.1 by tests/integration/test_wordpress_site_contract.py.
+Quirks kept on purpose, because the real site has them:
 
 - ``after``/``before`` compare with the comment's *local* date, exclusive, to the second.
 - A page past the end of the comments list is ``[]`` with 200; for posts it is a 400.
-- ``content.rendered`` is HTML (kses for visitors, make_clickable, wptexturize, smilies to
-  emoji, wpautop); ``&`` becomes ``&#038;`` or ``&amp;``, quotes become curly entities.
+- Comments are filtered when saved, not when shown: kses for authors without unfiltered_html
+  (visitors; editors keep their markup), rel="nofollow ugc" on links, author names escaped.
+- ``content.rendered`` is HTML (make_clickable, wptexturize, smilies to emoji, wpautop);
+  ``&`` becomes ``&#038;``, quotes become curly entities.
 - Sending ``author_name``/``author_email``/``author_url`` with a POST makes WordPress skip the
-  authenticated user: the comment is then *not* attributed to the account (author 0).
-- The duplicate check is case-insensitive (MySQL collation) and the 65,525 limit counts bytes.
-- ``author``/``status`` filters need a logged-in editor; a parent comment is not validated.
+  authenticated user: the comment is then *not* attributed to the account (author 0); a name
+  without an e-mail is refused (require_name_email).
+- A wrong application password is not a 401: the request goes on as a visitor's.
+- URLs handed out (Link, Location, ``_links``) follow the site's permalink setting.
+- The duplicate check is case-insensitive (MySQL collation) and the 65,525 limit counts bytes;
+  visitors are throttled (15 s between comments), moderators never.
+- ``author``/``status`` filters need a logged-in editor; a parent comment is not validated,
+  nor its status: a reply under a held comment is accepted.
 - JSON escapes ``/`` and non-ASCII like PHP's json_encode does.
 """
 
@@ -364,15 +372,50 @@ def wpautop(text: str) -> str:
     return text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
 
 
-def render_comment_html(raw: str, *, unfiltered: bool) -> str:
-    """`content.rendered` as WordPress builds it; `unfiltered` is the unfiltered_html capability."""
-    text = raw if unfiltered else kses(raw)
-    text = make_clickable(text)
+def render_comment_html(raw: str) -> str:
+    """`content.rendered` as WordPress builds it from the stored content.
+
+    No kses here: WordPress filters a comment when it is saved (see `filter_comment_content`),
+    so what a trusted hand stored, a <script> included, is shown as stored.
+    """
+    text = make_clickable(raw)
     text = wptexturize(text)
     text = text.replace("<br>", "<br />").replace("<hr>", "<hr />")  # convert_chars
     text = convert_smilies(text)
     text = force_balance_tags(text)
     return wpautop(text)
+
+
+_A_TAG = re.compile(r"<a (.+?)>", re.I)
+
+
+def _rel_ugc(tag: re.Match, home_host: str) -> str:
+    """wp_rel_callback: links off the site get rel="nofollow ugc", merged into an existing rel."""
+    inner = tag.group(1)
+    attributes = {name.lower(): double or single or bare for name, double, single, bare in _ATTRIBUTE.findall(inner)}
+    href = urlsplit(html.unescape(attributes.get("href", "")))
+    if href.scheme.lower() in ("http", "https") and (href.hostname or "") == home_host.lower():
+        return tag.group(0)
+    rel = "nofollow ugc"
+    if "rel" in attributes:
+        parts = list(dict.fromkeys(attributes.pop("rel").split() + rel.split()))
+        rel = " ".join(parts)
+        inner = " ".join(f'{name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
+    return f'<a {inner} rel="{rel}">'
+
+
+def filter_comment_content(content: str, *, unfiltered: bool, home_url: str) -> str:
+    """pre_comment_content: kses for authors without unfiltered_html, then wp_rel_ugc for all."""
+    home_host = urlsplit(home_url).hostname or ""
+    return _A_TAG.sub(lambda tag: _rel_ugc(tag, home_host), content if unfiltered else kses(content))
+
+
+def filter_author_name(name: str) -> str:
+    """pre_comment_author_name: tags and extra whitespace gone, then & < > as entities."""
+    text = re.sub(r"<[^>]*>", "", re.sub(r"<(script|style)[^>]*?>.*?</\1>", "", name, flags=re.S | re.I))
+    text = " ".join(text.split())
+    return re.sub(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)", "&amp;", text).replace(
+        "<", "&lt;").replace(">", "&gt;")
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,8 +439,12 @@ class _Fault:
 class WordPressSite:
     """One WordPress site in memory: users, posts, comments, and injected faults."""
 
-    def __init__(self, timezone: str = "Asia/Jakarta", title: str = "BBPP Ketindan") -> None:
+    def __init__(self, timezone: str = "Asia/Jakarta", title: str = "BBPP Ketindan",
+                 pretty_permalinks: bool = True) -> None:
         self.tz = ZoneInfo(timezone)
+        # The site's permalink setting decides the form of every URL it hands out (Link,
+        # Location, _links), whichever form the request used.
+        self.pretty_permalinks = pretty_permalinks
         self.timezone_name = timezone
         self.title = title
         self.description = "Balai Besar Pelatihan Pertanian Ketindan"
@@ -445,21 +492,17 @@ class WordPressSite:
             found = self._users.get(user_id)
             return dict(found) if found else None
 
-    def authenticate(self, username: str, password: str) -> dict:
-        """Check an application password; raise ApiError exactly as WordPress answers."""
+    def authenticate(self, username: str, password: str) -> dict | None:
+        """The user an application password belongs to, or None.
+
+        WordPress 6.1 notes a failed application password only after the REST API has asked for
+        authentication errors, so wrong credentials are not a 401 "incorrect_password": the
+        request simply goes on as a visitor's (checked against a real WordPress).
+        """
         with self.lock:
-            user = next(
-                (u for u in self._users.values() if username in (u["username"], u["email"])), None
-            )
-            if user is None:
-                if "@" in username:
-                    raise ApiError("invalid_email", "<strong>Error</strong>: Unknown email address. "
-                                   "Check again or try your username.", 401)
-                raise ApiError("invalid_username", "<strong>Error</strong>: Unknown username. "
-                               "Check again or try your email address.", 401)
-            if not user["app_password"] or user["app_password"] != _normalize_app_password(password):
-                raise ApiError("incorrect_password",
-                               "The provided password is an invalid application password.", 401)
+            user = next((u for u in self._users.values() if username in (u["username"], u["email"])), None)
+            if user is None or not user["app_password"] or user["app_password"] != _normalize_app_password(password):
+                return None
             return dict(user)
 
     # -- posts ---------------------------------------------------------------------------
@@ -498,7 +541,24 @@ class WordPressSite:
             return [self._public_record(p) for p in sorted(self._posts.values(), key=lambda p: p["id"])]
 
     def post_link(self, post: dict) -> str:
+        if not self.pretty_permalinks:
+            return f"{self.home_url}/?p={post['id']}"
         return f"{self.home_url}/berita/{post['slug']}/"
+
+    def rest_url(self, route: str, query: list[tuple[str, str]] | None = None) -> str:
+        """rest_url(), plus add_query_arg(urlencode_deep(query)) when there is a query.
+
+        Pretty permalinks: /wp-json/<route>, the query as given (a request's own rest_route
+        parameter rides along, encoded). Plain: index.php?rest_route=<route>, raw when alone,
+        encoded once other parameters are added.
+        """
+        if self.pretty_permalinks:
+            suffix = "?" + urlencode(query, quote_via=quote, safe="") if query else ""
+            return f"{self.home_url}/wp-json{route}{suffix}"
+        if not query:
+            return f"{self.home_url}/index.php?rest_route={route}"
+        rest = [(k, v) for k, v in query if k != "rest_route"]
+        return f"{self.home_url}/index.php?" + urlencode([("rest_route", route), *rest], quote_via=quote, safe="")
 
     # -- comments ------------------------------------------------------------------------
 
@@ -683,9 +743,8 @@ class ApiRequest:
     method: str
     route: str  # "/wp/v2/comments/412", no trailing slash
     params: dict[str, Any]  # query, then form or JSON body on top (WordPress's order)
-    query_pairs: list[tuple[str, str]]  # the query string as sent, minus rest_route
-    plain_permalinks: bool  # True when the request used ?rest_route=
-    home: str
+    query_pairs: list[tuple[str, str]]  # the query string as sent, rest_route included
+    site: "WordPressSite"
     user: dict | None = None
     remote_addr: str = "127.0.0.1"
     user_agent: str = ""
@@ -695,17 +754,7 @@ class ApiRequest:
         return bool(self.user and self.user["can_moderate"])
 
     def rest_url(self, route: str, query: list[tuple[str, str]] | None = None) -> str:
-        """A REST URL in the same form (pretty or ?rest_route=) as this request used.
-
-        With a query, rest_route itself comes out encoded (%2Fwp%2Fv2...), as add_query_arg
-        with the request's own parameters makes it in WordPress's Link headers.
-        """
-        if self.plain_permalinks and query is None:
-            return f"{self.home}/?rest_route={route}"
-        if self.plain_permalinks:
-            return f"{self.home}/?" + urlencode([("rest_route", route), *query], quote_via=quote, safe="")
-        suffix = "?" + urlencode(query, quote_via=quote, safe="") if query else ""
-        return f"{self.home}/wp-json{route}{suffix}"
+        return self.site.rest_url(route, query)
 
     def auth_error_status(self) -> int:
         return 403 if self.user else 401  # rest_authorization_required_code()
@@ -828,10 +877,13 @@ def _paging_headers(req: ApiRequest, total: int, per_page: int, page: int) -> li
             pairs.append(("page", str(target)))
         return req.rest_url(req.route, pairs)
 
+    links = []
     if page > 1:
-        headers.append(("Link", f'<{link_to(min(page - 1, max_pages))}>; rel="prev"'))
+        links.append(f'<{link_to(min(page - 1, max_pages))}>; rel="prev"')
     if max_pages > page:
-        headers.append(("Link", f'<{link_to(page + 1)}>; rel="next"'))
+        links.append(f'<{link_to(page + 1)}>; rel="next"')
+    if links:  # one header: it replaces the api.w.org link WordPress sends otherwise
+        headers.append(("Link", ", ".join(links)))
     return headers
 
 
@@ -853,7 +905,7 @@ _COMMENT_FIELD_CONTEXTS = {
 def comment_item(site: WordPressSite, comment: dict, context: str = "view") -> dict:
     """One comment as the REST API returns it (prepare_item_for_response)."""
     post = site._posts[comment["post"]]
-    rendered = render_comment_html(comment["content"], unfiltered=site.is_moderator(comment["user_id"]))
+    rendered = render_comment_html(comment["content"])
     full = {
         "id": comment["id"],
         "post": comment["post"],
@@ -873,7 +925,25 @@ def comment_item(site: WordPressSite, comment: dict, context: str = "view") -> d
         "author_avatar_urls": _avatar_urls(comment["author_email"]),
         "meta": [],
     }
-    return {name: value for name, value in full.items() if context in _COMMENT_FIELD_CONTEXTS[name]}
+    item = {name: value for name, value in full.items() if context in _COMMENT_FIELD_CONTEXTS[name]}
+    item["_links"] = _comment_links(site, comment)
+    return item
+
+
+def _comment_links(site: WordPressSite, comment: dict) -> dict:
+    """prepare_links: self, collection, author, up (the post), in-reply-to and children when there are."""
+    links = {"self": [{"href": site.rest_url(f"/wp/v2/comments/{comment['id']}")}],
+             "collection": [{"href": site.rest_url("/wp/v2/comments")}]}
+    if comment["user_id"]:
+        links["author"] = [{"embeddable": True, "href": site.rest_url(f"/wp/v2/users/{comment['user_id']}")}]
+    links["up"] = [{"embeddable": True, "post_type": "post", "href": site.rest_url(f"/wp/v2/posts/{comment['post']}")}]
+    if comment["parent"]:
+        links["in-reply-to"] = [{"embeddable": True,
+                                 "href": site.rest_url(f"/wp/v2/comments/{comment['parent']}")}]
+    if any(c["parent"] == comment["id"] for c in site._comments.values()):
+        links["children"] = [{"embeddable": True,
+                              "href": site.rest_url("/wp/v2/comments", [("parent", str(comment["id"]))])}]
+    return links
 
 
 def _can_read_comment(req: ApiRequest, comment: dict) -> bool:
@@ -1103,6 +1173,9 @@ def create_comment(site: WordPressSite, req: ApiRequest) -> ApiResponse:
     content = _content_from(params)
     if content == "":
         raise ApiError("rest_comment_content_invalid", "Invalid comment content.", 400)
+    if not (fields["author_name"] and fields["author_email"]):  # require_name_email is on
+        raise ApiError("rest_comment_author_data_required",
+                       "Creating a comment requires valid author name and email values.", 400)
     if len(content.encode("utf-8")) > MAX_COMMENT_BYTES:
         raise ApiError("comment_content_column_length", "Comment field exceeds maximum length allowed.", 400)
     if _find_duplicate(site, post["id"], parent, fields, content):
@@ -1116,8 +1189,12 @@ def create_comment(site: WordPressSite, req: ApiRequest) -> ApiResponse:
     requested_status = str(params.get("status", "")).lower()
     if requested_status in ("approve", "approved", "1", "hold", "0", "spam", "trash"):
         status = {"approved": "approve", "1": "approve", "0": "hold"}.get(requested_status, requested_status)
+    # The duplicate and flood checks above saw the content as sent; what is stored is filtered.
+    unfiltered = bool(req.user and req.user["can_moderate"])  # editors hold unfiltered_html
+    stored = filter_comment_content(content, unfiltered=unfiltered, home_url=site.home_url)
     comment_id = site.add_comment(
-        post["id"], fields["author_name"], content, parent=parent, user_id=fields["user_id"], date=now,
+        post["id"], filter_author_name(fields["author_name"]), stored, parent=parent, user_id=fields["user_id"],
+        date=now,
         status=status, author_email=fields["author_email"], author_url=fields["author_url"],
         author_ip=str(params.get("author_ip") or req.remote_addr),
         author_user_agent=str(params.get("author_user_agent") or req.user_agent),
@@ -1196,20 +1273,36 @@ def get_post(site: WordPressSite, req: ApiRequest, id: str) -> ApiResponse:
     return ApiResponse(200, post_item(site, post))
 
 
+# What the two roles the simulator knows may do (WordPress's defaults, as users/me shows them).
+_ROLE_CAPABILITIES = {
+    "editor": ("moderate_comments", "manage_categories", "manage_links", "upload_files", "unfiltered_html",
+               "edit_posts", "edit_others_posts", "edit_published_posts", "publish_posts", "edit_pages", "read",
+               "level_7", "level_6", "level_5", "level_4", "level_3", "level_2", "level_1", "level_0",
+               "edit_others_pages", "edit_published_pages", "publish_pages", "delete_pages",
+               "delete_others_pages", "delete_published_pages", "delete_posts", "delete_others_posts",
+               "delete_published_posts", "delete_private_posts", "edit_private_posts", "read_private_posts",
+               "delete_private_pages", "edit_private_pages", "read_private_pages"),
+    "subscriber": ("read", "level_0"),
+}
+
+
 def user_item(site: WordPressSite, user: dict, context: str = "view") -> dict:
-    item = {
-        "id": user["id"],
-        "name": user["name"],
-        "url": user["url"],
-        "description": "",
-        "link": f"{site.home_url}/author/{user['username']}/",
-        "slug": user["username"],
-        "avatar_urls": _avatar_urls(user["email"]),
-        "meta": [],
-    }
-    if context == "edit":
-        item.update(username=user["username"], email=user["email"],
-                    roles=["editor"] if user["can_moderate"] else ["subscriber"])
+    role = "editor" if user["can_moderate"] else "subscriber"
+    link = f"{site.home_url}/author/{user['username']}/"
+    if context == "edit":  # the order WordPress uses
+        item = {
+            "id": user["id"], "username": user["username"], "name": user["name"], "first_name": "",
+            "last_name": "", "email": user["email"], "url": user["url"], "description": "", "link": link,
+            "locale": "en_US", "nickname": user["name"], "slug": user["username"], "roles": [role],
+            "capabilities": {**{cap: True for cap in _ROLE_CAPABILITIES[role]}, role: True},
+            "extra_capabilities": {role: True},
+            "avatar_urls": _avatar_urls(user["email"]), "meta": {"persisted_preferences": []},
+        }
+    else:
+        item = {"id": user["id"], "name": user["name"], "url": user["url"], "description": "", "link": link,
+                "slug": user["username"], "avatar_urls": _avatar_urls(user["email"]), "meta": []}
+    item["_links"] = {"self": [{"href": site.rest_url(f"/wp/v2/users/{user['id']}")}],
+                      "collection": [{"href": site.rest_url("/wp/v2/users")}]}
     return item
 
 
@@ -1313,7 +1406,7 @@ def _render_comment_tree(site: WordPressSite, comment: dict, children: dict[int,
         f'<div class="meta"><span class="author">{html.escape(comment["author_name"])}</span>{badge} · '
         f'<time datetime="{site.local(comment["date_gmt"]).isoformat()}">{_tanggal(site, comment["date_gmt"])}</time>'
         f"</div>"
-        f'<div class="content">{render_comment_html(comment["content"], unfiltered=official)}</div>'
+        f'<div class="content">{render_comment_html(comment["content"])}</div>'
         f"{replies_html}</div>"
     )
 
@@ -1447,9 +1540,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_control(url.path, body)
         elif url.path == "/wp-json" or url.path.startswith("/wp-json/"):
             route = url.path[len("/wp-json"):]
-            self._serve_api(route, params, pairs, body, plain_permalinks=False)
+            self._serve_api(route, params, pairs, body)
         elif "rest_route" in params and url.path in ("/", "/index.php"):
-            self._serve_api(str(params.pop("rest_route")), params, pairs, body, plain_permalinks=True)
+            self._serve_api(str(params.pop("rest_route")), params, pairs, body)
         else:
             self._serve_page(url.path)
 
@@ -1465,18 +1558,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- REST ----------------------------------------------------------------------------
 
-    def _serve_api(self, route: str, params: dict, pairs: list, body: bytes, *, plain_permalinks: bool) -> None:
+    def _serve_api(self, route: str, params: dict, pairs: list, body: bytes) -> None:
         site = self.server.site
         site.count_request(self.command)
         fault = site.take_fault(self.command)
         if fault in ("http429", "rate_limit"):
             return self._send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
         if fault == "http500":
-            return self._send_api(ApiResponse(500, _internal_error()), plain_permalinks)
+            return self._send_api(ApiResponse(500, _internal_error()))
         if fault == "timeout":
             self.server.stopping.wait(site.timeout_seconds)
 
-        response = self._run_api(route, params, pairs, body, plain_permalinks)
+        response = self._run_api(route, params, pairs, body)
         if fault == "malformed_item" and isinstance(response.data, list) and response.data:
             response = ApiResponse(response.status, [*response.data[:-1], _mangled(response.data[-1])],
                                    response.headers)
@@ -1488,23 +1581,22 @@ class _Handler(BaseHTTPRequestHandler):
             response = ApiResponse(500, _internal_error())
         if fault == "post_then_timeout":
             self.server.stopping.wait(site.timeout_seconds)
-        self._send_api(response, plain_permalinks, garbage=(fault == "garbage"))
+        self._send_api(response, garbage=(fault == "garbage"))
 
-    def _run_api(self, route: str, params: dict, pairs: list, body: bytes, plain_permalinks: bool) -> ApiResponse:
+    def _run_api(self, route: str, params: dict, pairs: list, body: bytes) -> ApiResponse:
         site = self.server.site
         route = "/" + route.strip("/") if route.strip("/") else "/"
+        user = self._authenticate()
         try:
             params = {**params, **self._body_params(body)}
-            user = self._authenticate()
         except ApiError as error:
             return ApiResponse(error.status, error.body())
         request = ApiRequest(
             method=self.command,
             route=route,
             params=params,
-            query_pairs=[(k, v) for k, v in pairs if k != "rest_route"],
-            plain_permalinks=plain_permalinks,
-            home=site.home_url,
+            query_pairs=pairs,
+            site=site,
             user=user,
             remote_addr=self.client_address[0],
             user_agent=self.headers.get("User-Agent", ""),
@@ -1537,15 +1629,15 @@ class _Handler(BaseHTTPRequestHandler):
         username, _, password = decoded.partition(":")
         return self.server.site.authenticate(username, password)
 
-    def _send_api(self, response: ApiResponse, plain_permalinks: bool, garbage: bool = False) -> None:
+    def _send_api(self, response: ApiResponse, garbage: bool = False) -> None:
         site = self.server.site
         payload = to_php_json(response.data)
         if garbage:
             payload = _PHP_NOTICE.encode() + payload
-        api_root = f"{site.home_url}/?rest_route=/" if plain_permalinks else f"{site.home_url}/wp-json/"
+        paged = any(name == "Link" for name, _ in response.headers)
         headers = [
             ("X-Robots-Tag", "noindex"),
-            ("Link", f'<{api_root}>; rel="https://api.w.org/"'),
+            *([] if paged else [("Link", f'<{site.rest_url("/")}>; rel="https://api.w.org/"')]),
             ("X-Content-Type-Options", "nosniff"),
             ("Access-Control-Expose-Headers", "X-WP-Total, X-WP-TotalPages, Link"),
             *response.headers,

@@ -37,11 +37,23 @@ class RecordsSettings:
     """Where the archive lives, what its documents say at the top, and how long personal data is kept."""
 
     archive_dir: Path
-    letterhead: tuple[str, ...]  # the kop surat, top line first
+    letterhead: tuple[str, ...]  # the kop surat's name lines, top line first (the address: Office.alamat)
     sop_number: str
     # Days after a case is archived; 0 = kept until a rule is set. See tasks/records/retention.py.
     retention_days: dict[str, int]
     purge_files: str  # "perbarui" (regenerate without personal data) | "hapus" (destroy the files)
+
+
+@dataclass(frozen=True)
+class Office:
+    """Who answers: the office's name, signature and contacts as drafts and the knowledge base quote them."""
+
+    nama: str
+    tanda_tangan: str
+    situs: str
+    email: str
+    telepon: str  # empty: drafts leave the telephone out
+    alamat: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class Settings:
     respond_deployment: str
     serve_limit: int
     records: RecordsSettings
+    office: Office
 
     @property
     def archive_dir(self) -> Path:
@@ -97,6 +110,14 @@ def _cached(env_items: tuple) -> Settings:
         respond_deployment=env.get("TANGGAP_RESPOND_DEPLOYMENT", "respond/per-comment"),
         serve_limit=int(env.get("TANGGAP_SERVE_LIMIT", "8")),
         records=_records_settings(env, data_dir),
+        office=Office(
+            nama=env.get("TANGGAP_OFFICE_NAME", "BBPP Ketindan"),
+            tanda_tangan=env.get("TANGGAP_OFFICE_SIGNATURE", "Humas BBPP Ketindan"),
+            situs=env.get("TANGGAP_OFFICE_WEBSITE", "https://bbppketindan.bppsdmp.pertanian.go.id"),
+            email=env.get("TANGGAP_OFFICE_EMAIL", "humas@bbppketindan.bppsdmp.pertanian.go.id"),
+            telepon=env.get("TANGGAP_OFFICE_PHONE", ""),
+            alamat=env.get("TANGGAP_OFFICE_ADDRESS", "Jl. Raya Ketindan No. 1, Lawang, Kabupaten Malang, Jawa Timur"),
+        ),
     )
 
 
@@ -110,9 +131,9 @@ def _records_settings(env: dict, data_dir: Path) -> RecordsSettings:
     purge_files = env.get("TANGGAP_PEMUSNAHAN_BERKAS", "perbarui")
     if purge_files not in ("perbarui", "hapus"):
         raise SettingsError("TANGGAP_PEMUSNAHAN_BERKAS must be 'perbarui' or 'hapus'")
+    # The address line comes from the office's address (TANGGAP_OFFICE_ADDRESS).
     letterhead = (env.get("TANGGAP_KOP_INSTANSI", "KEMENTERIAN PERTANIAN"),
-                  env.get("TANGGAP_KOP_UNIT", "BALAI BESAR PELATIHAN PERTANIAN KETINDAN"),
-                  env.get("TANGGAP_KOP_ALAMAT", ""))
+                  env.get("TANGGAP_KOP_UNIT", "BALAI BESAR PELATIHAN PERTANIAN KETINDAN"))
     return RecordsSettings(
         archive_dir=Path(env.get("TANGGAP_ARCHIVE_DIR", data_dir / "arsip")).resolve(),
         letterhead=tuple(line for line in letterhead if line.strip()),

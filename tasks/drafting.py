@@ -1,33 +1,19 @@
-"""SOP step 2: the draft answer, from the reply template of the comment's category."""
+"""SOP step 2: the draft answer, composed from the knowledge base and the reply template of the comment's category."""
 
 from __future__ import annotations
 
 from prefect import task
 
-from db.models import CaseStatus
+from db.models import CaseStatus, utcnow
 from db.session import session_scope
+from tanggap.settings import get_settings
 
 from . import events
 from .cases import load_case
-from .channels import CONNECTORS
-from .rendering import render
+from .composing import compose_draft
 
 DRAFTER_ROLE = "Ketua Tim Kerja Kepegawaian dan Tata Usaha"
-DRAFTER_NAME = "Tanggap (draf otomatis dari templat)"
-
-
-def salutation(author_name: str) -> str:
-    name = " ".join(author_name.split())
-    return f"Bapak/Ibu {name[:60]}" if name and name != "Anonim" else "Bapak/Ibu"
-
-
-# Channels whose replies must be short (X: 280 weighted characters) get the short templates.
-SHORT_REPLY_LIMIT = 500
-
-
-def draft_template(category: str, channel_kind: str) -> str:
-    short = CONNECTORS[channel_kind].reply_limit < SHORT_REPLY_LIMIT
-    return f"replies/{'singkat/' if short else ''}{category}.txt.j2"
+DRAFTER_NAME = "Tanggap (draf otomatis dari basis pengetahuan)"
 
 
 @task(task_run_name="susun-draf-{comment_id}")
@@ -38,6 +24,9 @@ def draft_reply(comment_id: int) -> None:
         if case.status != CaseStatus.NEW:
             return
         events.start_once(session, "draft", comment_id=comment_id)
-        text = render(draft_template(case.category, case.channel.kind), sapaan=salutation(case.author_name)).strip()
-        case.write_draft(text, by=DRAFTER_NAME, role=DRAFTER_ROLE)
+        draft = compose_draft(text=case.text, category=case.category, policy=bool((case.triage or {}).get("policy")),
+                              channel_kind=case.channel.kind, author_name=case.author_name, now=utcnow(),
+                              office=get_settings().office)
+        version = case.write_draft(draft.text, by=DRAFTER_NAME, role=DRAFTER_ROLE)
+        version.basis = draft.as_record()
         events.record(session, "draft", "end", comment_id=comment_id, detail=f"kategori {case.category}")

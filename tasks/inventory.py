@@ -19,7 +19,7 @@ from .channels.base import ChannelError, IncomingComment, Listing, NotFound, Rat
 from .channels.text import excerpt
 from .rendering import waktu
 from .retrying import NETWORK_RETRIES, is_transient_failure
-from .triage import CATEGORY_LABELS, categorize
+from .triage import CATEGORY_LABELS, classify_many
 
 INVENTORY_ARTIFACT_KEY = "daftar-inventaris-komentar"
 # An unreadable item is fetched again at each check, this many times, then left for a person.
@@ -88,24 +88,29 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         channel = session.scalar(select(Channel).where(Channel.key == config.key).with_for_update())
         check = session.get(CheckRun, check_run_id)
         ids = [c.ref.external_id for c in listing.comments]
-        known = set(session.scalars(
-            select(Comment.external_id).where(Comment.channel_id == channel.id, Comment.external_id.in_(ids))))
+        known = {c.external_id: c for c in session.scalars(
+            select(Comment).where(Comment.channel_id == channel.id, Comment.external_id.in_(ids)))}
         # Belt and braces: whatever the connector says, a reply we published is never a new comment.
         ours = set(session.scalars(
             select(Publication.external_reply_id).where(Publication.channel_id == channel.id,
                                                         Publication.external_reply_id.in_(ids))))
-        new = 0
+        fresh = {}
         for incoming in listing.comments:
             external_id = incoming.ref.external_id
-            if external_id in known or external_id in ours:
-                continue
-            known.add(external_id)
+            if external_id in known:
+                # Seen before: a moderator may have approved (or held) it on the platform since.
+                known[external_id].awaiting_moderation = incoming.awaiting_moderation
+            elif external_id not in ours:
+                fresh.setdefault(external_id, incoming)
+        new = 0
+        for incoming, verdict in zip(fresh.values(), classify_many([c.text for c in fresh.values()], config.kind)):
             comment = Comment(
-                channel=channel, external_id=external_id, thread_id=incoming.ref.thread_id,
+                channel=channel, external_id=incoming.ref.external_id, thread_id=incoming.ref.thread_id,
                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
-                category=categorize(incoming.text), can_hide=incoming.can_hide,
+                category=verdict.category, triage=verdict.as_record(), can_hide=incoming.can_hide,
+                awaiting_moderation=incoming.awaiting_moderation,
             )
             try:
                 with session.begin_nested():  # a concurrent check may have stored it a moment ago
@@ -185,6 +190,7 @@ def publish_inventory(check_run_id: int) -> None:
                 "Kanal": comment.channel.name,
                 "Penulis": comment.author_name,
                 "Kutipan komentar": excerpt(comment.text),
+                "Status di kanal": "menunggu moderasi" if comment.awaiting_moderation else "tampil",
                 "Kategori": CATEGORY_LABELS.get(comment.category, comment.category),
                 "Tautan": comment.link or "-",
                 "Kasus": f"#{comment.id}",
@@ -201,6 +207,7 @@ def publish_inventory(check_run_id: int) -> None:
                 "Kanal": item.channel.name,
                 "Penulis": "-",
                 "Kutipan komentar": excerpt(f"{item.reason} — {item.excerpt}"),
+                "Status di kanal": "tidak terbaca",
                 "Kategori": "tidak terbaca" + (f" (dicoba {item.attempts}×)" if item.attempts > 1 else ""),
                 "Tautan": "-",
                 "Kasus": f"id {item.external_id}" if item.external_id else "-",
@@ -208,10 +215,12 @@ def publish_inventory(check_run_id: int) -> None:
             for number, item in enumerate(unread, start=len(rows) + 1)
         ]
         failures = "; ".join(f"{key}: {msg}" for key, msg in check.errors.items())
+        held = sum(comment.awaiting_moderation for comment in comments)
         description = (
             f"**Daftar Inventaris Komentar Masuk** — pemeriksaan #{check.id}, {waktu(check.started_at)}. "
             f"{len(comments)} komentar baru"
-            + (f", {len(unread)} item belum terbaca (dicoba lagi setiap pemeriksaan)." if unread else ".")
+            + (f", {held} menunggu moderasi di kanal (belum tampil untuk publik)" if held else "")
+            + (f", {len(unread)} item belum terbaca (dicoba lagi setiap pemeriksaan)" if unread else "") + "."
             + (f"\n\n**Kanal bermasalah:** {failures}" if failures else "")
         )
     create_table_artifact(key=INVENTORY_ARTIFACT_KEY, table=rows, description=description)

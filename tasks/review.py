@@ -26,7 +26,8 @@ from .approval_queue import refresh_approval_queue
 from .cases import load_case
 from .channels import CONNECTORS
 from .rendering import render
-from .triage import CATEGORY_LABELS, may_touch_internal_policy
+from .composing import NEEDS_MANUAL
+from .triage import CATEGORY_LABELS, HIGH_CONFIDENCE, classify
 
 HEAD_OF_GENERAL_AFFAIRS = "Kepala Bagian Umum"
 CORRECTION_ACTIONS = ("setujui", "eskalasi", "tutup", "sembunyikan")
@@ -152,12 +153,18 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
         reply = case.current_reply.text
         connector = CONNECTORS[case.channel.kind]
         waited = utcnow() - case.found_at
+        # Cases stored before triage was recorded are triaged again here.
+        triage = case.triage or classify(case.text, case.channel.kind).as_record()
+        basis = (case.versions[0].basis if case.versions else None) or {}
         description = render(
             f"forms/{stage}.md.j2",
             case=case,
             channel=case.channel,
             category=CATEGORY_LABELS.get(case.category, case.category),
-            policy_hint=may_touch_internal_policy(case.text),
+            policy_hint=triage["policy"],
+            triage=triage,
+            basis=basis,
+            needs_manual_label=NEEDS_MANUAL,
             reply=reply,
             reply_length=connector.reply_length(reply),
             reply_limit=connector.reply_limit,
@@ -167,7 +174,7 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
         )
         if stage == "correction":
             choices = CORRECTION_ACTIONS if case.can_hide else tuple(a for a in CORRECTION_ACTIONS if a != "sembunyikan")
-            default_action = "sembunyikan" if case.category == "spam" and case.can_hide else "setujui"
+            default_action = _suggested_action(case.category, triage["confidence"], case.can_hide)
             defaults = {"action": default_action, "reply_text": reply}
         else:
             choices, defaults = None, {"action": "kirim", "reply_text": reply}
@@ -251,5 +258,12 @@ def is_first_answer(session, case: Comment, stage: str, waiting: CaseStatus, ans
                   detail=f"jawaban kedua dari {name} ({answer['action']}) ditolak: langkah sudah diputuskan")
     events.operations_log().warning("Kasus %s: jawaban kedua untuk langkah %s dari %s ditolak", case.id, stage, name)
     return False
+
+
+def _suggested_action(category: str, confidence: float, can_hide: bool) -> str:
+    """Hiding is pre-selected only for spam we are sure of, on a channel that can hide it."""
+    if category == "spam":
+        return "sembunyikan" if confidence >= HIGH_CONFIDENCE and can_hide else "tutup"
+    return "setujui"
 
 

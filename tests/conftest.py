@@ -29,6 +29,34 @@ def wordpress():
     server.stop()
 
 
+# --- a real WordPress ----------------------------------------------------------------
+@pytest.fixture(scope="session")
+def real_wordpress(tmp_path_factory):
+    """Debian's WordPress, installed and seeded once per session; skipped when it cannot run here."""
+    from tests.realwp.site import missing_prerequisites, start_real_wordpress
+
+    reason = missing_prerequisites()
+    if reason and os.environ.get("TANGGAP_REQUIRE_REAL_WORDPRESS"):  # CI: a skip would hide them
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+    site = start_real_wordpress(tmp_path_factory.mktemp("real-wordpress"))
+    yield site
+    site.stop()
+
+
+@pytest.fixture(params=["simulator", "real"])
+def wordpress_site(request):
+    """The same test on the simulator and on the real WordPress (reset to its seed first)."""
+    from tests.wordpress_sites import RealWordPressSite, SimulatedWordPress
+
+    if request.param == "simulator":
+        return SimulatedWordPress(request.getfixturevalue("wordpress"))
+    real = request.getfixturevalue("real_wordpress")
+    real.reset()
+    return RealWordPressSite(real)
+
+
 @pytest.fixture
 def tanggap_env(tmp_path, monkeypatch, wordpress):
     """Settings for one test: its own data folder, SQLite database and channels file."""

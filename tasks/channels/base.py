@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from .text import strip_controls
+
 
 @dataclass(frozen=True)
 class CommentRef:
@@ -24,11 +26,14 @@ class IncomingComment:
     ref: CommentRef
     author_name: str
     author_external_id: str | None
-    text: str  # plain text, entities unescaped
+    text: str  # what the person wrote, as plain text (entities unescaped)
     link: str | None
     posted_at: datetime  # aware, UTC
     raw: dict  # the platform's item as received
     can_hide: bool = True  # the platform lets the account hide it (X: only in our own conversations)
+    # Held by the platform for a moderator (WordPress "hold"): not public yet, and exactly what
+    # the office must look at.
+    awaiting_moderation: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,15 +44,6 @@ class Unreadable:
     excerpt: str  # the start of the raw item
     external_id: str | None = None  # when at least the id could be read, the item can be fetched again
     thread_id: str | None = None
-
-
-def unreadable(what: str, item, exc: Exception | None = None, *, thread_id: str | None = None) -> Unreadable:
-    """An Unreadable for a raw `item`, keeping its id when it has a usable one."""
-    raw_id = item.get("id") if isinstance(item, dict) else None
-    external_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id) else None
-    reason = f"{what} tidak terbaca" + (f" ({type(exc).__name__}: {exc})" if exc is not None else "")
-    return Unreadable(reason=reason[:1000], excerpt=str(item)[:300], external_id=external_id,
-                      thread_id=thread_id)
 
 
 @dataclass(frozen=True)
@@ -79,6 +75,7 @@ class ChannelError(Exception):
     transient = False
 
     def __init__(self, detail: str, *, retry_after: float | None = None):
+        detail = strip_controls(detail)  # it quotes platform answers, and is stored and shown
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta, timezone
 
 from tanggap.settings import ChannelConfig
 
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable, unreadable
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable
 from .graph import GraphClient, parse_graph_time
+from .reading import checked_id, read_again, read_item
 from .text import clean_text
 
 # `since` is a coarse filter and a comment can show up in the API a little after its
@@ -50,20 +51,18 @@ class FacebookClient(GraphClient):
                   "fields": COMMENT_FIELDS}
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
-        skipped, problems = [], []
+        skipped, problems, lost_posts = [], [], []
         newest = int(cursor["since"]) if cursor and cursor.get("since") is not None else None
         for post in self._newest(f"{self.page_id}/feed", POST_FIELDS, self.posts_to_scan, PAGE_SIZE):
-            post_id = str(post.get("id") or "") if isinstance(post, dict) else ""
-            if not post_id:
-                problems.append(f"kiriman Facebook tanpa id, komentarnya tidak dapat dibaca: {str(post)[:200]}")
+            post_id = read_item(lambda post: checked_id(post["id"]), post, "kiriman Facebook", lost_posts)
+            if post_id is None:
                 continue
             try:
                 # Ranked order may override `order`: read every page, never stop on a date.
                 for item in self._items(f"{post_id}/comments", params):
-                    try:
-                        comment = self._parse(item, post)
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        skipped.append(unreadable("komentar Facebook", item, exc, thread_id=post_id))
+                    comment = read_item(lambda item: self._parse(item, post), item, "komentar Facebook", skipped,
+                                        thread_id=post_id)
+                    if comment is None:
                         continue
                     newest = max(newest or 0, int(comment.posted_at.timestamp()))
                     if comment.author_external_id == self.page_id:  # our own replies are never new comments
@@ -77,16 +76,14 @@ class FacebookClient(GraphClient):
                 problems.append(f"komentar kiriman {post_id} tidak dapat dibaca: {exc.detail}")
         # A comment the Page already answered (by hand, or by us earlier) needs no new case.
         comments = [c for c in found.values() if c.ref.external_id not in answered_by_us]
+        problems += [f"{post.reason}, komentarnya tidak dapat dibaca: {post.excerpt}" for post in lost_posts]
         next_cursor = {"since": newest} if newest is not None else dict(cursor or {})
         return Listing(comments=comments, cursor=next_cursor, unreadable=skipped, problems=problems)
 
     def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
         item = self._get(external_id, {"fields": COMMENT_FIELDS})
-        try:
-            return self._parse(item, {"id": thread_id or str(external_id).split("_")[0]})
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise Unavailable(f"komentar Facebook {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})"
-                              ) from None
+        return read_again(lambda i: self._parse(i, {"id": thread_id or str(external_id).split("_")[0]}), item,
+                          f"komentar Facebook {external_id}")
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Facebook has two levels: a reply to a reply goes under its top-level comment.
@@ -114,21 +111,23 @@ class FacebookClient(GraphClient):
     def _permalink(self, object_id: str) -> str | None:
         """Best effort: the reply is already posted, a failure here must not look like a failed post."""
         try:
-            return self._get(object_id, {"fields": "permalink_url"}).get("permalink_url")
+            link = self._get(object_id, {"fields": "permalink_url"}).get("permalink_url")
         except ChannelError:
             return None
+        return link if isinstance(link, str) else None
 
     def _parse(self, item: dict, post: dict) -> IncomingComment:
         sender = item.get("from") or {}  # missing for people whose profile the Page may not see
         parent = (item.get("parent") or {}).get("id")
         text = clean_text(str(item.get("message") or ""))
         return IncomingComment(
-            ref=CommentRef(external_id=str(item["id"]), thread_id=str(post["id"]),
-                           parent_external_id=str(parent) if parent else None),
+            ref=CommentRef(external_id=checked_id(item["id"]), thread_id=checked_id(post["id"]),
+                           parent_external_id=checked_id(parent) if parent else None),
             author_name=clean_text(str(sender.get("name") or "")) or "Pengguna Facebook",
-            author_external_id=str(sender["id"]) if sender.get("id") else None,
+            author_external_id=checked_id(sender["id"]) if sender.get("id") else None,
             text=text or NO_TEXT,
             link=item.get("permalink_url") or post.get("permalink_url"),
             posted_at=parse_graph_time(item["created_time"]),
             raw=item,
+            can_hide=item.get("can_hide") is not False,  # Facebook says per comment whether the Page may hide it
         )

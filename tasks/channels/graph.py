@@ -27,7 +27,8 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, send
+from .http import bounded_wait, json_body, parsed_json, send
+from .reading import checked_id, read_item, sample
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
 # Throttling, by error.code (the HTTP status is usually 400, sometimes 403): app (4), user (17),
@@ -73,17 +74,15 @@ def retry_after_from_usage(headers) -> float | None:
             except ValueError:
                 continue
     longest = max(minutes, default=0.0)
-    return longest * 60 if longest > 0 else None
+    return bounded_wait(longest * 60) if longest > 0 else None
 
 
 def error_for(response: requests.Response) -> ChannelError:
     """Map a Graph error answer to our family, branching on error.code, not the HTTP status."""
     status = response.status_code
-    try:
-        error = response.json()["error"]
-        if not isinstance(error, dict):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
+    body = parsed_json(response)
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
         detail = f"HTTP {status}, jawaban bukan galat Graph: {response.text[:160]!r}"
         if status == 429:
             return RateLimited(detail, retry_after=retry_after_from_usage(response.headers))
@@ -92,7 +91,7 @@ def error_for(response: requests.Response) -> ChannelError:
         return Unavailable(detail)  # a proxy's or load balancer's page: try again later
     try:
         code = int(error.get("code") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         code = 0
     subcode = error.get("error_subcode")
     message = str(error.get("message") or "")
@@ -184,8 +183,9 @@ class GraphClient:
             if not isinstance(payload.get("data"), list):
                 raise Unavailable(f"daftar Graph tanpa larik 'data' ({route or 'halaman berikutnya'})")
             yield payload
-            next_link = (payload.get("paging") or {}).get("next")
-            if not next_link:
+            paging = payload.get("paging")
+            next_link = paging.get("next") if isinstance(paging, dict) else None
+            if not next_link or not isinstance(next_link, str):
                 return
             url, query = self._same_origin(next_link)
             if url + "?" + urlencode(sorted(query.items())) in seen:
@@ -223,16 +223,21 @@ class GraphClient:
         """POST a reply to the top-level comment (a reply to a reply goes there too); returns its id."""
         target = to.parent_external_id or to.external_id
         created = self._post(f"{target}/{self.reply_edge}", {"message": text})
-        reply_id = str(created.get("id") or "")
-        if not reply_id:
-            raise Unavailable(f"Graph tidak mengembalikan id balasan: {str(created)[:200]}")
-        return reply_id
+        try:
+            return checked_id(created.get("id"))
+        except (TypeError, ValueError):
+            raise Unavailable(f"Graph tidak mengembalikan id balasan: {sample(created)}") from None
 
     def our_replies(self, to: CommentRef) -> list[PublishedReply]:
         """Our replies under the top-level comment of `to`, where any answer to it is filed."""
         root = to.parent_external_id or to.external_id
-        return [self._as_reply(item, to) for item in self._items(f"{root}/{self.reply_edge}", self._reply_query())
-                if isinstance(item, dict) and item.get("id") and self._is_ours(item)]
+        unreadable: list = []
+        found = [reply for item in self._items(f"{root}/{self.reply_edge}", self._reply_query())
+                 if isinstance(item, dict) and self._is_ours(item)
+                 and (reply := read_item(lambda i: self._as_reply(i, to), item, "balasan akun resmi", unreadable))]
+        if unreadable:  # one of ours we cannot read could be this answer: never post on a guess
+            raise Unavailable(unreadable[0].reason)
+        return found
 
     # Each platform says how it lists replies, which are ours, and how one reads as a PublishedReply.
     def _reply_query(self) -> dict: ...

@@ -24,8 +24,9 @@ from typing import Iterator
 
 from tanggap.settings import ChannelConfig
 
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable, unreadable
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time
+from .reading import checked_id, read_again, read_item, unreadable
 from .text import clean_text
 
 OVERLAP = timedelta(minutes=5)
@@ -58,14 +59,13 @@ class InstagramClient(GraphClient):
         counts: dict[str, int] = {}
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
-        skipped, problems = [], []
+        skipped, problems, lost_media = [], [], []
         for media in self._newest(f"{self.user_id}/media", MEDIA_FIELDS, self.media_to_scan, PAGE_SIZE):
-            media_id = str(media.get("id") or "") if isinstance(media, dict) else ""
-            if not media_id:
-                problems.append(f"media Instagram tanpa id, komentarnya tidak dapat dibaca: {str(media)[:200]}")
+            media_id = read_item(lambda media: checked_id(media["id"]), media, "media Instagram", lost_media)
+            if media_id is None:
                 continue
             count = media.get("comments_count")
-            if media.get("permalink"):
+            if isinstance(media.get("permalink"), str):
                 self._media_links[media_id] = media["permalink"]
             if count == 0:
                 counts[media_id] = 0
@@ -81,6 +81,7 @@ class InstagramClient(GraphClient):
             if isinstance(count, int):
                 counts[media_id] = count
         comments = [c for c in found.values() if c.ref.external_id not in answered_by_us]
+        problems += [f"{media.reason}, komentarnya tidak dapat dibaca: {media.excerpt}" for media in lost_media]
         next_cursor: dict = {"comments_count": counts}
         if newest is not None:
             next_cursor["watermark"] = newest.isoformat()
@@ -102,10 +103,10 @@ class InstagramClient(GraphClient):
         for page in self._payloads(f"{media['id']}/comments", {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}):
             entries = []
             for entry, parent in self._with_replies(page["data"], skipped, media["id"]):
-                try:
-                    entries.append((entry, self._parse(entry, media, parent)))
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    skipped.append(unreadable("komentar Instagram", entry, exc, thread_id=media["id"]))
+                comment = read_item(lambda entry: self._parse(entry, media, parent), entry, "komentar Instagram",
+                                    skipped, thread_id=media["id"])
+                if comment is not None:
+                    entries.append((entry, comment))
             for entry, comment in entries:
                 newest = max(newest, comment.posted_at) if newest else comment.posted_at
                 if watermark is None or comment.posted_at > watermark:
@@ -127,12 +128,8 @@ class InstagramClient(GraphClient):
 
     def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
         item = self._get(external_id, {"fields": COMMENT_FIELDS.split(",replies")[0] + ",media{id,permalink}"})
-        try:
-            media = item.get("media") if isinstance(item.get("media"), dict) else {"id": thread_id}
-            return self._parse(item, media, None)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise Unavailable(f"komentar Instagram {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})"
-                              ) from None
+        media = item.get("media") if isinstance(item.get("media"), dict) else {"id": thread_id}
+        return read_again(lambda i: self._parse(i, media, None), item, f"komentar Instagram {external_id}")
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         # Only top-level comments take replies: a reply to a reply goes to its top-level comment.
@@ -148,16 +145,16 @@ class InstagramClient(GraphClient):
         """Each top-level comment, then its replies (following the replies' own paging)."""
         for item in items:
             if not isinstance(item, dict):
-                skipped.append(unreadable("komentar Instagram (bukan objek)", item, thread_id=media_id))
+                skipped.append(unreadable("komentar Instagram", item, TypeError("bukan objek JSON"), thread_id=media_id))
                 continue
             yield item, None
             replies = item.get("replies")
-            if isinstance(replies, dict) and item.get("id"):
+            if isinstance(replies, dict) and isinstance(replies.get("data"), list) and item.get("id"):
                 for reply in self._items(first=replies):
-                    yield reply, str(item["id"])
+                    yield reply, item["id"]
 
     def _is_ours(self, item: dict) -> bool:
-        sender = item.get("from") or {}
+        sender = item.get("from") if isinstance(item.get("from"), dict) else {}
         if sender.get("id") is not None and str(sender["id"]) == self.user_id:
             return True
         username = str(item.get("username") or sender.get("username") or "").lower()
@@ -179,17 +176,18 @@ class InstagramClient(GraphClient):
                 self._media_links[media_id] = self._get(media_id, {"fields": "permalink"}).get("permalink")
             except ChannelError:
                 return None
-        return self._media_links[media_id]
+        link = self._media_links[media_id]
+        return link if isinstance(link, str) else None
 
     def _parse(self, item: dict, media: dict, parent: str | None) -> IncomingComment:
         sender = item.get("from") or {}
         parent_id = item.get("parent_id") or parent
         username = str(item.get("username") or sender.get("username") or "")
         return IncomingComment(
-            ref=CommentRef(external_id=str(item["id"]), thread_id=str(media["id"]),
-                           parent_external_id=str(parent_id) if parent_id else None),
+            ref=CommentRef(external_id=checked_id(item["id"]), thread_id=checked_id(media["id"]),
+                           parent_external_id=checked_id(parent_id) if parent_id else None),
             author_name=clean_text(username) or "Pengguna Instagram",
-            author_external_id=str(sender["id"]) if sender.get("id") else None,
+            author_external_id=checked_id(sender["id"]) if sender.get("id") else None,
             text=clean_text(str(item.get("text") or "")),
             link=media.get("permalink"),
             posted_at=parse_graph_time(item["timestamp"]),

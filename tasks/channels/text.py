@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 _BLOCK_TAGS = {"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 # C0/C1 controls other than tab and newline: PostgreSQL refuses NUL, and none of them is text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone UTF-16 surrogates (a JSON escape such as "\ud800" with no partner) cannot be encoded as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TextCollector(HTMLParser):
@@ -31,9 +33,14 @@ class _TextCollector(HTMLParser):
         self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
+def strip_controls(text: str) -> str:
+    """Control characters dropped and lone surrogates replaced: text any database can store."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
 def clean_text(text: str) -> str:
-    """Normalise Unicode (NFC), drop control characters, tidy blank lines."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
+    """Normalise Unicode (NFC), drop control characters and lone surrogates, tidy blank lines."""
+    text = strip_controls(unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

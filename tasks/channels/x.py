@@ -33,9 +33,9 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
-    unreadable,
 )
-from .http import json_body, send
+from .http import bounded_wait, json_body, parsed_json, retry_after_seconds, send
+from .reading import checked_id, read_again, read_item, sample
 from .text import clean_text
 
 PAGE_SIZE = 100  # the timelines' maximum
@@ -184,13 +184,14 @@ class XClient:
         newest_id = None
         for number, page in enumerate(self._pages(f"users/{self.me}/mentions", params, MAX_LISTING_PAGES)):
             if number == 0:
-                newest_id = (page.get("meta") or {}).get("newest_id")
-            users = {u.get("id"): u for u in (page.get("includes") or {}).get("users", []) if isinstance(u, dict)}
-            for item in page.get("data") or []:
-                try:
-                    comment = self._parse(item, users)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    skipped.append(unreadable("mention X", item, exc))
+                newest_id = _meta(page).get("newest_id")
+                newest_id = newest_id if isinstance(newest_id, str) and newest_id.isascii() and newest_id.isdigit() \
+                    else None  # the next since_id: only a tweet id will do
+            includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+            users = {u.get("id"): u for u in _list(includes.get("users")) if isinstance(u, dict)}
+            for item in _list(page.get("data")):
+                comment = read_item(lambda item: self._parse(item, users), item, "mention X", skipped)
+                if comment is None:
                     continue
                 if comment.ref.external_id in seen:
                     continue
@@ -217,39 +218,38 @@ class XClient:
         body = json_body(self._request("GET", f"tweets/{int(external_id)}", params=MENTION_FIELDS), dict)
         if "data" not in body and body.get("errors"):
             raise _partial_error(body["errors"])
-        users = {u.get("id"): u for u in (body.get("includes") or {}).get("users", []) if isinstance(u, dict)}
-        try:
-            return self._parse(body["data"], users)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise Unavailable(f"tweet {external_id} masih tidak terbaca ({type(exc).__name__}: {exc})") from None
+        includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
+        users = {u.get("id"): u for u in _list(includes.get("users")) if isinstance(u, dict)}
+        return read_again(lambda data: self._parse(data, users), body.get("data"), f"tweet {external_id}")
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
         body = {"text": text, "reply": {"in_reply_to_tweet_id": to.external_id}}
-        data = json_body(self._request("POST", "tweets", json=body), dict).get("data") or {}
-        if not data.get("id"):
-            raise Unavailable(f"jawaban POST /2/tweets tanpa id: {str(data)[:200]}")
-        return PublishedReply(external_id=str(data["id"]), link=self._link(self.username, str(data["id"])),
+        data = json_body(self._request("POST", "tweets", json=body), dict).get("data")
+        try:
+            reply_id = checked_id(data["id"])
+        except (KeyError, TypeError, ValueError):
+            raise Unavailable(f"jawaban POST /2/tweets tanpa id: {sample(data)}") from None
+        return PublishedReply(external_id=reply_id, link=self._link(self.username, reply_id),
                               text=_without_leading_mentions(str(data.get("text") or text)))
 
     def our_replies(self, to: CommentRef) -> list[PublishedReply]:
         # Our reply is newer than the tweet it answers, so the timeline is read from there on.
-        found = []
+        found, unreadable = [], []
         params = {"max_results": PAGE_SIZE, "since_id": to.external_id, "exclude": "retweets",
                   "tweet.fields": "referenced_tweets,created_at"}
         for page in self._pages(f"users/{self.me}/tweets", params, FIND_PAGES):
-            for item in page.get("data") or []:
-                if isinstance(item, dict) and item.get("id") and to.external_id in _replied_to(item):
-                    created = item.get("created_at")
-                    found.append(PublishedReply(
-                        external_id=str(item["id"]), link=self._link(self.username, str(item["id"])),
-                        text=_without_leading_mentions(html.unescape(str(item.get("text") or ""))),
-                        posted_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None))
+            for item in _list(page.get("data")):
+                if isinstance(item, dict) and to.external_id in _replied_to(item):
+                    reply = read_item(self._as_reply, item, "balasan akun resmi", unreadable)
+                    found += [reply] if reply else []
+        if unreadable:  # one of ours we cannot read could be this answer: never post on a guess
+            raise Unavailable(unreadable[0].reason)
         return found
 
     def hide(self, to: CommentRef) -> None:
         """Hide a reply in one of our own conversations (X allows nothing else: 403 otherwise)."""
         body = json_body(self._request("PUT", f"tweets/{to.external_id}/hidden", json={"hidden": True}), dict)
-        if not (body.get("data") or {}).get("hidden"):
+        if not isinstance(body.get("data"), dict) or body["data"].get("hidden") is not True:
             raise Unavailable(f"X tidak mengonfirmasi penyembunyian: {str(body)[:200]}")
 
     # --- HTTP ----------------------------------------------------------------------
@@ -259,7 +259,7 @@ class XClient:
                   "tweet.fields": "referenced_tweets"}
         found = set()
         for page in self._pages(f"users/{self.me}/tweets", params, pages):
-            for item in page.get("data") or []:
+            for item in _list(page.get("data")):
                 if isinstance(item, dict):
                     found |= _replied_to(item)
         return found
@@ -272,7 +272,7 @@ class XClient:
             if "data" not in body and body.get("errors") and "meta" not in body:
                 raise _partial_error(body["errors"])  # 200 with only errors: the user is gone, ...
             yield body
-            token = (body.get("meta") or {}).get("next_token")
+            token = _meta(body).get("next_token")
             if not token or not body.get("data"):
                 return
             params["pagination_token"] = token
@@ -281,21 +281,32 @@ class XClient:
         return send(self.http, method, f"{self.base_url}/2/{route}", params=params, timeout=self.timeout,
                     where=f"{method} /2/{route}", error_for=_error_for, **kwargs)
 
+    def _as_reply(self, item: dict) -> PublishedReply:
+        reply_id = checked_id(item["id"])
+        created = item.get("created_at")
+        return PublishedReply(external_id=reply_id, link=self._link(self.username, reply_id),
+                              text=_without_leading_mentions(html.unescape(str(item.get("text") or ""))),
+                              posted_at=datetime.fromisoformat(created.replace("Z", "+00:00"))
+                              if isinstance(created, str) else None)
+
     def _link(self, username: str | None, tweet_id: str) -> str:
         return f"{self.web_url}/{username or 'i'}/status/{tweet_id}"
 
     # --- parsing -------------------------------------------------------------------
     def _parse(self, item: dict, users: dict) -> IncomingComment:
-        tweet_id = str(int(item["id"]))
-        author_id = str(item["author_id"])
+        tweet_id = checked_id(str(int(item["id"])))
+        author_id = checked_id(item["author_id"])
         user = users.get(author_id) or {}
-        posted = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00")).astimezone(timezone.utc)
-        parents = [r["id"] for r in item.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
+        posted = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00"))
+        if posted.tzinfo is None:  # else it would be read as this machine's local time
+            raise ValueError(f"waktu tanpa zona: {item['created_at']!r}")
+        posted = posted.astimezone(timezone.utc)
+        parents = [checked_id(r["id"]) for r in item.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
         name = str(user.get("name") or "").strip() or (f"@{user['username']}" if user.get("username") else "Anonim")
-        conversation = str(item.get("conversation_id") or tweet_id)
+        conversation = checked_id(item.get("conversation_id") or tweet_id)
         return IncomingComment(
             ref=CommentRef(external_id=tweet_id, thread_id=conversation,
-                           parent_external_id=str(parents[0]) if parents else None),
+                           parent_external_id=parents[0] if parents else None),
             author_name=name,
             author_external_id=author_id,
             text=clean_text(html.unescape(item["text"])),  # v2 text escapes &, < and >
@@ -313,8 +324,17 @@ def _without_leading_mentions(text: str) -> str:
 
 
 def _replied_to(item: dict) -> set[str]:
-    return {str(r.get("id")) for r in item.get("referenced_tweets") or []
+    return {str(r.get("id")) for r in _list(item.get("referenced_tweets"))
             if isinstance(r, dict) and r.get("type") == "replied_to"}
+
+
+def _list(value) -> list:
+    """A JSON array where one belongs, else nothing (never the characters of a string)."""
+    return value if isinstance(value, list) else []
+
+
+def _meta(body: dict) -> dict:
+    return body.get("meta") if isinstance(body.get("meta"), dict) else {}
 
 
 # Legacy (v1.1-style) error codes that still come back from the v2 gateway.
@@ -326,10 +346,7 @@ _LEGACY_UNAVAILABLE = {130, 131}
 def _error_for(response: requests.Response) -> ChannelError:
     """Map both X error shapes (problem details, legacy `errors` list) to our family."""
     status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = parsed_json(response)
     title, problem_type, message, codes = "", "", "", []
     if isinstance(body, dict):
         title, problem_type = str(body.get("title") or ""), str(body.get("type") or "")
@@ -361,8 +378,8 @@ def _error_for(response: requests.Response) -> ChannelError:
     return Rejected(detail)  # too long, reply not allowed, hiding outside our conversations, bad parameters
 
 
-def _partial_error(errors: list) -> ChannelError:
-    first = errors[0] if isinstance(errors[0], dict) else {}
+def _partial_error(errors) -> ChannelError:
+    first = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
     detail = f"HTTP 200 {first.get('title', '')}: {first.get('detail') or first.get('message') or ''}".strip()
     kind = str(first.get("type") or "")
     if kind.endswith("resource-not-found"):
@@ -373,8 +390,8 @@ def _partial_error(errors: list) -> ChannelError:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    reset = response.headers.get("x-rate-limit-reset")
-    if reset and reset.strip().isdigit():
-        return max(1.0, float(int(reset) - time.time()))
-    retry = response.headers.get("retry-after")
-    return max(1.0, float(retry)) if retry and retry.strip().isdigit() else None
+    reset = (response.headers.get("x-rate-limit-reset") or "").strip()
+    wait = bounded_wait(int(reset) - int(time.time())) if reset.isascii() and reset.isdigit() else None
+    if wait is None:
+        wait = retry_after_seconds(response.headers.get("retry-after"))
+    return None if wait is None else max(1.0, wait)

@@ -47,9 +47,9 @@ from .base import (
     RateLimited,
     Rejected,
     Unavailable,
-    unreadable,
 )
-from .http import json_body, send
+from .http import json_body, parsed_json, retry_after_seconds, send
+from .reading import checked_id, read_again, read_item
 from .text import clean_text
 
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the API's quota day turns at midnight here
@@ -155,13 +155,10 @@ class YouTubeClient:
         for number, page in enumerate(self._pages("commentThreads", params), start=1):
             reached_the_end = False
             for thread in page:
-                try:
-                    top_item = thread["snippet"]["topLevelComment"]
-                    top = self._parse(top_item, thread["snippet"]["videoId"], raw=thread)
-                    count = int(thread["snippet"].get("totalReplyCount") or 0)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    skipped.append(unreadable("utas komentar YouTube", thread, exc))
+                top = read_item(self._parse_thread, thread, "utas komentar YouTube", skipped)
+                if top is None:
                     continue
+                count = _reply_count(thread)
                 if top.posted_at < scan_from:
                     reached_the_end = True  # threads come newest first; finish this page, read no further
                     continue
@@ -170,16 +167,17 @@ class YouTubeClient:
                 counts[thread_id] = (top.posted_at, count)
                 is_new = thread_id not in known
                 changed = is_new or known.get(thread_id) != count
-                inline = (thread.get("replies") or {}).get("comments") or []
+                inline = (thread.get("replies") or {}).get("comments") if isinstance(thread.get("replies"), dict) else None
+                inline = inline if isinstance(inline, list) else []
                 reply_items = inline
                 if changed and count > len(inline):
                     reply_items = list(self._all_replies(thread_id))
                 replies = []
                 for item in reply_items:
-                    try:
-                        replies.append(self._parse(item, top.ref.thread_id, top_id=thread_id))
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        skipped.append(unreadable("balasan YouTube", item, exc, thread_id=top.ref.thread_id))
+                    reply = read_item(lambda item: self._parse(item, top.ref.thread_id, top_id=thread_id), item,
+                                      "balasan YouTube", skipped, thread_id=top.ref.thread_id)
+                    if reply is not None:
+                        replies.append(reply)
                 newest = max([m for m in (newest, *(r.posted_at for r in replies)) if m is not None])
                 ours = [r for r in replies if self._is_own(r)]
                 if not self._is_own(top) and (is_new or top.posted_at >= since) \
@@ -213,11 +211,7 @@ class YouTubeClient:
         params = {"part": "snippet", "id": external_id, "textFormat": "plainText"}
         for page in self._pages("comments", params):
             for item in page:
-                try:
-                    return self._parse(item, thread_id or "")
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    raise Unavailable(f"komentar YouTube {external_id} masih tidak terbaca "
-                                      f"({type(exc).__name__}: {exc})") from None
+                return read_again(lambda i: self._parse(i, thread_id or ""), item, f"komentar YouTube {external_id}")
         raise NotFound(f"komentar YouTube {external_id} tidak ada lagi")
 
     def reply(self, to: CommentRef, text: str) -> PublishedReply:
@@ -234,7 +228,12 @@ class YouTubeClient:
     def our_replies(self, to: CommentRef) -> list[PublishedReply]:
         """Ours in the thread of `to`, less those addressed ("@handle ...") to someone else."""
         top_id = to.parent_external_id or to.external_id
-        replies = [self._parse(item, to.thread_id, top_id=top_id) for item in self._all_replies(top_id)]
+        unreadable: list = []
+        replies = [reply for item in self._all_replies(top_id)
+                   if (reply := read_item(lambda i: self._parse(i, to.thread_id, top_id=top_id), item,
+                                          "balasan YouTube", unreadable))]
+        if unreadable:  # one we cannot read could be ours: never post on a guess
+            raise Unavailable(unreadable[0].reason)
         ours = [r for r in replies if self._is_own(r)]
         if to.parent_external_id:
             target = next((r for r in replies if r.ref.external_id == to.external_id), None)
@@ -303,46 +302,58 @@ class YouTubeClient:
                     where=f"{method} {path}", error_for=_error_for, **kwargs)
 
     # --- parsing -------------------------------------------------------------------
+    def _parse_thread(self, thread: dict) -> IncomingComment:
+        """A thread's top-level comment (its reply count must be readable too)."""
+        _reply_count(thread)
+        return self._parse(thread["snippet"]["topLevelComment"], thread["snippet"]["videoId"], raw=thread)
+
     def _parse(self, item: dict, video_id: str, *, top_id: str | None = None,
                raw: dict | None = None) -> IncomingComment:
         snippet = item["snippet"]
-        comment_id = str(item["id"])
-        parent = snippet.get("parentId") or top_id
+        comment_id = checked_id(item["id"])
+        parent = checked_id(snippet.get("parentId") or top_id) if snippet.get("parentId") or top_id else None
         author = (snippet.get("authorChannelId") or {}).get("value")
+        video_id = checked_id(snippet.get("videoId") or video_id)
         text = snippet.get("textOriginal")
         if text is None:  # only guaranteed to the comment's author; textDisplay is plain text here
             text = snippet["textDisplay"]
         return IncomingComment(
-            ref=CommentRef(external_id=comment_id, thread_id=str(snippet.get("videoId") or video_id),
-                           parent_external_id=str(parent) if parent and parent != comment_id else None),
+            ref=CommentRef(external_id=comment_id, thread_id=video_id,
+                           parent_external_id=parent if parent and parent != comment_id else None),
             author_name=clean_text(str(snippet.get("authorDisplayName") or "")) or "Anonim",
-            author_external_id=str(author) if author else None,
+            author_external_id=checked_id(author) if author else None,
             text=clean_text(str(text)),
-            link=self._link(str(snippet.get("videoId") or video_id), comment_id),
+            link=self._link(video_id, comment_id),
             posted_at=_parse_time(snippet["publishedAt"]),
             raw=raw if raw is not None else item,
         )
+
+
+def _reply_count(thread: dict) -> int:
+    return int(thread["snippet"].get("totalReplyCount") or 0)
 
 
 def _error_for(response: requests.Response) -> ChannelError:
     """Map Google's {"error":{"code","message","errors":[{"domain","reason"}]}} to our family."""
     status = response.status_code
     try:
-        body = response.json()["error"]
+        body = parsed_json(response)["error"]
         first = (body.get("errors") or [{}])[0]
-        reason = first.get("reason") or body.get("status") or ""
-        domain = first.get("domain", "")
+        reason = str(first.get("reason") or body.get("status") or "")
+        domain = str(first.get("domain") or "")
         message = clean_text(_TAG.sub("", str(body.get("message") or first.get("message") or "")))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         if status == 401:
             return _with_reason(AuthError(f"HTTP 401: {response.text[:120]!r}"), "authError")
+        if status == 429:  # a proxy's throttling page
+            return RateLimited(f"HTTP 429: {response.text[:120]!r}",
+                               retry_after=retry_after_seconds(response.headers.get("Retry-After")))
         return Unavailable(f"jawaban galat bukan JSON dari YouTube (HTTP {status}): {response.text[:120]!r}")
     detail = f"HTTP {status} {reason}: {message}".strip()
     if reason in ("quotaExceeded", "dailyLimitExceeded") or domain == "youtube.quota":
         error = RateLimited(detail, retry_after=seconds_until_quota_reset())
     elif reason in ("rateLimitExceeded", "userRateLimitExceeded") or status == 429:
-        retry_after = response.headers.get("Retry-After", "")
-        error = RateLimited(detail, retry_after=float(retry_after) if retry_after.isdigit() else None)
+        error = RateLimited(detail, retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     elif status >= 500 or reason in ("backendError", "internalError"):
         error = Unavailable(detail)
     elif status == 401 or reason in ("authError", "insufficientPermissions", "forbidden", "ineligibleAccount"):

@@ -71,13 +71,14 @@ def case_record(session: Session, case: Comment) -> dict:
             "found_at": when(case.found_at),
             "check_run_id": case.check_run_id,
             "category": case.category,
+            "triage": case.triage,
             "raw_payload": case.raw_payload,
             "personal_data_removed_at": when(case.personal_data_removed_at),
         },
         "thread": thread_context(session, case),
         "reply_versions": [
             {"number": v.number, "kind": v.kind, "text": v.text, "author_name": v.author_name, "role": v.role,
-             "created_at": when(v.created_at)}
+             "created_at": when(v.created_at), "basis": v.basis}
             for v in case.versions
         ],
         "decisions": [

@@ -16,8 +16,9 @@ class Letterhead:
 
 
 def letterhead() -> Letterhead:
-    records = get_settings().records
-    return Letterhead(lines=records.letterhead, sop_number=records.sop_number)
+    settings = get_settings()
+    address = (settings.office.alamat,) if settings.office.alamat.strip() else ()
+    return Letterhead(lines=settings.records.letterhead + address, sop_number=settings.records.sop_number)
 
 
 def at(moment: str | datetime | None) -> str:

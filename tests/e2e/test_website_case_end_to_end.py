@@ -101,7 +101,7 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     by_category = {}
     for case in found.values():
         by_category.setdefault(case.category, case)
-    answered, escalated, closed = by_category["pertanyaan"], by_category["aduan"], by_category["spam"]
+    answered, escalated, closed = by_category["pertanyaan"], by_category["keluhan"], by_category["spam"]
     hostile = next(c for c in found.values() if c.external_id == str(hostile_id))
 
     # The form shows hostile text escaped, in full, with the channel limit.

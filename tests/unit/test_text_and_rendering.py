@@ -2,7 +2,6 @@ from datetime import datetime, timezone
 
 from tasks.channels.text import excerpt, html_to_text
 from tasks.rendering import markdown_escape, markdown_link, markdown_quote, render, waktu
-from tasks.triage import categorize, may_touch_internal_policy
 
 
 def test_rendered_wordpress_html_becomes_plain_text_with_entities_unescaped():
@@ -40,30 +39,3 @@ def test_times_are_shown_in_wib_with_indonesian_months():
 def test_excerpt_is_short_and_single_line():
     text = "kata " * 100
     assert len(excerpt(text)) <= 120 and "\n" not in excerpt("a\nb")
-
-
-def test_reply_templates_exist_for_every_category_and_greet_the_commenter():
-    for category in ("pertanyaan", "aduan", "apresiasi", "umum"):
-        draft = render(f"replies/{category}.txt.j2", sapaan="Bapak/Ibu Sari")
-        assert "Bapak/Ibu Sari" in draft and "Humas BBPP Ketindan" in draft
-
-
-def test_triage_recognises_the_usual_comments():
-    assert categorize("Slot gacor hari ini maxwin, daftar di bit.ly/xx") == "spam"
-    assert categorize("Kapan pendaftaran angkatan IV dibuka?") == "pertanyaan"
-    assert categorize("Sertifikat saya belum terbit sudah 3 bulan, kecewa") == "aduan"
-    assert categorize("Mantap, pelatihannya sangat bermanfaat") == "apresiasi"
-    assert categorize("Hadir") == "umum"
-    assert may_touch_internal_policy("Apakah ada uang saku untuk peserta?")
-    assert not may_touch_internal_policy("Kapan dibuka?")
-
-
-def test_short_channels_get_drafts_that_fit_their_limit():
-    from tasks.channels.x import XClient
-    from tasks.drafting import draft_template, salutation
-
-    for category in ("pertanyaan", "aduan", "apresiasi", "spam", "umum"):
-        long_name = salutation("Rina Wulandari Kusumaningrum Siregar dari Kelompok Tani Makmur Jaya")
-        draft = render(draft_template(category, "x"), sapaan=long_name)
-        assert XClient.reply_length(draft.strip()) <= XClient.reply_limit, category
-    assert draft_template("pertanyaan", "wordpress") == "replies/pertanyaan.txt.j2"

@@ -1,0 +1,109 @@
+"""The office's triage rules (templates/triage_rules.toml): terms that mark gambling, adverts and policy."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from tanggap.settings import TEMPLATES_DIR
+
+RULES_FILE = TEMPLATES_DIR / "triage_rules.toml"
+CUE_KINDS = ("pertanyaan", "keluhan", "saran", "apresiasi", "sindiran")
+_PHONE = regex.compile(r"(?<!\d)(?:\+?62|0)8\d{2}[\s.-]?\d{3,4}[\s.-]?\d{3,5}(?!\d)")
+
+
+class RulesError(ValueError):
+    """The rules file cannot be used as it is."""
+
+
+class _Terms:
+    """One list of terms as a single pattern: whole words, or anywhere for terms written with '*'."""
+
+    def __init__(self, terms: list[str]):
+        self.terms = [t.strip().lower() for t in terms if t.strip()]
+        parts = [regex.escape(t[1:]) if t.startswith("*") else rf"(?<![\p{{L}}\p{{N}}]){regex.escape(t)}(?![\p{{L}}\p{{N}}])"
+                 for t in sorted(self.terms, key=len, reverse=True)]
+        self.pattern = regex.compile("|".join(parts)) if parts else None
+
+    def find(self, text: str) -> list[str]:
+        if self.pattern is None:
+            return []
+        return list(dict.fromkeys(m.group(0) for m in self.pattern.finditer(text)))
+
+
+@dataclass(frozen=True)
+class RuleHits:
+    """What the rules recognise in one normalised comment."""
+
+    gambling: list[str]  # strong gambling terms
+    gambling_weak: list[str]
+    advert: list[str]
+    invitation: list[str]
+    policy: list[str]
+    abuse: list[str]
+    cues: dict[str, list[str]]  # kind of comment (pertanyaan, keluhan, saran, apresiasi, sindiran) -> words found
+    foreign_domains: list[str]
+    phones: list[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    gambling: _Terms
+    gambling_weak: _Terms
+    advert: _Terms
+    invitation: _Terms
+    policy: _Terms
+    abuse: _Terms
+    cues: dict[str, _Terms]
+    official_domains: tuple[str, ...]
+    vocabulary: frozenset[str]
+    fingerprint: str  # changes whenever the file does: the model is retrained then
+
+    def apply(self, text: str, domains: tuple[str, ...] = (), *, ignore_domains: tuple[str, ...] = ()) -> RuleHits:
+        """What the rules find in normalised text; `ignore_domains` are links the platform itself adds."""
+        return RuleHits(
+            gambling=self.gambling.find(text),
+            gambling_weak=self.gambling_weak.find(text),
+            advert=self.advert.find(text),
+            invitation=self.invitation.find(text),
+            policy=self.policy.find(text),
+            abuse=self.abuse.find(text),
+            cues={kind: terms.find(text) for kind, terms in self.cues.items()},
+            foreign_domains=[d for d in domains if not self._official(d) and d not in ignore_domains],
+            phones=[m.group(0) for m in _PHONE.finditer(text)],
+        )
+
+    def _official(self, domain: str) -> bool:
+        return any(domain == d or domain.endswith("." + d) for d in self.official_domains)
+
+
+def load_rules_from(path: Path) -> Rules:
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        lists = {
+            "gambling": data["judi"]["kuat"], "gambling_weak": data["judi"]["lemah"],
+            "advert": data["promosi"]["kuat"], "invitation": data["promosi"]["ajakan"],
+            "policy": data["kebijakan"]["frasa"], "abuse": data["kasar"]["kata"],
+        }
+        cues = {kind: data["isyarat"][kind] for kind in CUE_KINDS}
+        official = tuple(d.lower() for d in data["tautan"]["resmi"])
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise RulesError(f"berkas aturan triase {path} tidak dapat dibaca: {exc}") from exc
+    if not all(isinstance(t, str) for terms in [*lists.values(), *cues.values()] for t in terms):
+        raise RulesError(f"berkas aturan triase {path}: setiap istilah harus berupa teks")
+    vocabulary = frozenset(w for terms in lists.values() for t in terms for w in regex.findall(r"[a-z]+", t.lower()))
+    return Rules(**{k: _Terms(v) for k, v in lists.items()}, cues={k: _Terms(v) for k, v in cues.items()},
+                 official_domains=official, vocabulary=vocabulary,
+                 fingerprint=hashlib.sha256(raw).hexdigest()[:16])
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The rules file, read once per process."""
+    return load_rules_from(RULES_FILE)
