@@ -29,7 +29,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, retry_after_seconds, send
+from .transport import json_body, parsed_json, retry_after_seconds, send
 from .reading import read_item, sample
 from .text import clean_text, html_to_text
 

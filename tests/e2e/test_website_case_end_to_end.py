@@ -265,7 +265,7 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_when_a_later_check_retrie
 def test_channel_secrets_come_from_prefect_secret_blocks(prefect_api, monkeypatch):
     from prefect.blocks.system import Secret
 
-    from tasks.channels.secrets import MissingSecret, env_name, load_secret
+    from tasks.channels.credentials import MissingSecret, env_name, load_secret
 
     monkeypatch.delenv(env_name("tanggap-uji-rahasia"), raising=False)
     Secret(value="token-dari-blok").save("tanggap-uji-rahasia", overwrite=True)
