@@ -1,6 +1,6 @@
 """The one settings object: non-secret configuration from the environment.
 
-Secrets (channel passwords and tokens) never live here: see `tasks/channels/secrets.py`.
+Secrets (channel passwords and tokens) never live here: see `tasks/channels/credentials.py`.
 """
 
 from __future__ import annotations

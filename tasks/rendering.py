@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from tanggap.dates import tanggal
 from tanggap.settings import TEMPLATES_DIR
 
-WIB = ZoneInfo("Asia/Jakarta")
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember"]
 # Characters Markdown would read as markup; `&`, `<` and `>` become entities so no HTML gets through.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -41,8 +38,7 @@ def waktu(value: datetime | None) -> str:
     """A moment as Indonesian officials write it, in WIB."""
     if value is None:
         return "-"
-    local = value.astimezone(WIB)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
+    return tanggal(value)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tasks.channels.secrets import env_name
+from tasks.channels.credentials import env_name
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's demo application password
