@@ -20,8 +20,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import ArchiveRecord
+from tanggap.dates import WIB
 from tanggap.settings import get_settings
-from tasks.rendering import WIB
 
 MANIFEST_NAME = "MANIFEST.sha256"  # `sha256sum -c MANIFEST.sha256` checks a month by hand
 

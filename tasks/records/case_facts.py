@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Channel, Comment, Decision, Event, Publication
-from tasks.rendering import WIB
+from tanggap.dates import WIB
 
 from .step_times import StepTime, step_times, total_minutes
 

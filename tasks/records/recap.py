@@ -10,9 +10,10 @@ import json
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
+from tanggap.dates import MONTHS, WIB
 from db.models import utcnow
 from db.session import session_scope
-from tasks.rendering import WIB, markdown_escape, render
+from tasks.rendering import markdown_escape, render
 
 from . import archive_store
 from .case_facts import case_facts, month_bounds, previous_month
@@ -23,8 +24,6 @@ from .wording import at, durasi, letterhead
 
 RECAP_ARTIFACT_KEY = "rekap-bulanan"
 KIP_ARTIFACT_KEY = "laporan-tahunan-kip"
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"]
 
 
 def recap_files(year: int, month: int) -> dict[str, str]:
@@ -43,14 +42,14 @@ def build_recap(year: int, month: int) -> dict:
     paths = recap_files(year, month)
     csv_data = figures_csv(figures, label)
     made = utcnow()
-    html = render("records/recap.html.j2", kop=letterhead(), title=f"{_MONTHS[month - 1]} {year}", label=label,
+    html = render("records/recap.html.j2", kop=letterhead(), title=f"{MONTHS[month - 1]} {year}", label=label,
                   f=figures, plots={k: _data_uri(v) for k, v in plots.items()}, made=at(made), at=at, durasi=durasi,
                   start=start, end=end, csv_name=paths["csv"].rsplit("/", 1)[1])
     pdf = render_pdfa(html, moment=made, attachments=[
         EmbeddedFile(paths["csv"].rsplit("/", 1)[1], csv_data, f"Angka rekap bulanan {label} (CSV)", "Data")])
     hashes = {kind: archive_store.write_atomically(paths[kind], data)
               for kind, data in (("csv", csv_data), ("pdf", pdf.data))}
-    return {"period": label, "title": f"{_MONTHS[month - 1]} {year}", "figures": figures, "files": paths,
+    return {"period": label, "title": f"{MONTHS[month - 1]} {year}", "figures": figures, "files": paths,
             "sha256": hashes, "plots": {k: _data_uri(v) for k, v in plots.items()}}
 
 
@@ -105,7 +104,7 @@ def build_kip_report(year: int) -> dict:
         for month in range(1, 13):
             start, end = month_bounds(year, month)
             months.append((month, case_facts(session, start, end)))
-    per_month = [{"bulan": _MONTHS[m - 1], **_kip_row(case_figures(facts))} for m, facts in months]
+    per_month = [{"bulan": MONTHS[m - 1], **_kip_row(case_figures(facts))} for m, facts in months]
     everything = case_figures([case for _, facts in months for case in facts])
     year_row = {"bulan": f"Jumlah {year}", **_kip_row(everything)}
     report = {"year": year, "months": per_month, "total": year_row,

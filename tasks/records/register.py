@@ -14,10 +14,11 @@ from typing import Literal
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
+from tanggap.dates import MONTHS, WIB
 from db.models import utcnow
 from db.session import session_scope
 from tasks.channels.text import excerpt
-from tasks.rendering import WIB, markdown_escape, render
+from tasks.rendering import markdown_escape, render
 from tasks.triage import CATEGORY_LABELS
 
 from . import archive_store
@@ -28,8 +29,6 @@ from .wording import at, durasi, letterhead
 Period = Literal["harian", "mingguan", "bulanan"]
 REGISTER_ARTIFACT_KEY = "register-inventaris-komentar"
 REGISTER_FOLDER = "laporan/daftar-inventaris"
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"]
 COLUMNS = ["No", "Kasus", "Ditemukan (WIB)", "Waktu komentar (WIB)", "Kanal", "Penulis", "Kategori", "Komentar",
            "Hasil", "Eskalasi", "Jawaban tampil (WIB)", "Waktu tanggap (menit)", "Sesuai standar 65 menit", "Tautan"]
 
@@ -54,7 +53,7 @@ def register_period(kind: Period, day: date | None = None) -> RegisterPeriod:
         day = day or today - timedelta(days=1)
         start, end = day, day + timedelta(days=1)
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{day:%Y-%m-%d}",
-                              f"{day.day} {_MONTHS[day.month - 1]} {day.year}")
+                              f"{day.day} {MONTHS[day.month - 1]} {day.year}")
     if kind == "mingguan":
         day = day or today - timedelta(days=7)
         start = day - timedelta(days=day.weekday())  # Monday
@@ -62,14 +61,14 @@ def register_period(kind: Period, day: date | None = None) -> RegisterPeriod:
         last = end - timedelta(days=1)
         year, week, _ = start.isocalendar()
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{year}-W{week:02d}",
-                              f"minggu ke-{week} {year} ({start.day} {_MONTHS[start.month - 1]} – "
-                              f"{last.day} {_MONTHS[last.month - 1]} {last.year})")
+                              f"minggu ke-{week} {year} ({start.day} {MONTHS[start.month - 1]} – "
+                              f"{last.day} {MONTHS[last.month - 1]} {last.year})")
     if kind == "bulanan":
         day = day or today.replace(day=1) - timedelta(days=1)
         start = day.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{start:%Y-%m}",
-                              f"{_MONTHS[start.month - 1]} {start.year}")
+                              f"{MONTHS[start.month - 1]} {start.year}")
     raise ValueError(f"periode tidak dikenal: {kind!r} (harian, mingguan atau bulanan)")
 
 

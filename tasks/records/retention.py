@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from db.models import CaseStatus, Comment, Decision, Event, PurgeRecord, utcnow
 from db.session import session_scope
+from tanggap.dates import WIB
 from tanggap.settings import get_settings
 from tasks.cases import load_case
-from tasks.rendering import WIB, markdown_escape, render
+from tasks.rendering import markdown_escape, render
 
 from . import archive_store
 from .case_facts import aware_utc

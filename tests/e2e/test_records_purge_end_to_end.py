@@ -13,8 +13,8 @@ from prefect.flow_runs import resume_flow_run
 from db.models import Comment, PurgeRecord, utcnow
 from db.session import session_scope
 from flows.verify_archive import verify_archive
+from tanggap.dates import WIB
 from tasks.records import archive_store
-from tasks.rendering import WIB
 from tasks.records.register import build_register, register_period
 from tests import case_factory
 from tests.e2e.test_website_case_end_to_end import flow_run, form_saved, wait_final
