@@ -42,6 +42,8 @@ class RecordsSettings:
     # Days after a case is archived; 0 = kept until a rule is set. See tasks/records/retention.py.
     retention_days: dict[str, int]
     purge_files: str  # "perbarui" (regenerate without personal data) | "hapus" (destroy the files)
+    # The registers', recaps', archive checks' and destruction's schedules; off: run on demand only.
+    schedules: bool
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def _records_settings(env: dict, data_dir: Path) -> RecordsSettings:
             "berkas": days("TANGGAP_RETENSI_BERKAS_HARI", 0),
         },
         purge_files=purge_files,
+        schedules=env.get("TANGGAP_RECORDS_SCHEDULES", "1") != "0",
     )
 
 
