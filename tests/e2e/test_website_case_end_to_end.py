@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from prefect import get_client
@@ -17,6 +16,7 @@ from sqlalchemy import select
 
 from db.models import CaseStatus, Comment, Publication
 from db.session import session_scope
+from tasks.records.archive_store import resolve
 from tests.harness import wait_until
 
 OFFICIAL_USER_ID = 2
@@ -158,17 +158,17 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
         for case in (answered, escalated, closed, hostile):
             record = session.get(Comment, case.id)
             for archive in record.archives:
-                data = Path(archive.path).read_bytes()
+                data = resolve(archive.path).read_bytes()
                 assert hashlib.sha256(data).hexdigest() == archive.sha256
             assert {a.kind for a in record.archives} == {"softfile", "hardfile"}
-            softfile = json.loads(Path(next(a.path for a in record.archives if a.kind == "softfile")).read_text())
+            softfile = json.loads(resolve(next(a.path for a in record.archives if a.kind == "softfile")).read_text())
             assert softfile["answered"] is (case.id != closed.id)
             steps = {(e["step"], e["phase"]) for e in softfile["events"]}
             assert {("check", "start"), ("check", "end"), ("draft", "end"), ("correction", "end")} <= steps
         escalated_record = session.get(Comment, escalated.id)
         assert [d.role for d in escalated_record.decisions] == ["Kepala Bagian Umum", "Kepala Balai"]
         assert [v.kind for v in escalated_record.versions] == ["draft", "correction", "decision"]
-        hostile_pdf = next(a.path for a in session.get(Comment, hostile.id).archives if a.kind == "hardfile")
+        hostile_pdf = resolve(next(a.path for a in session.get(Comment, hostile.id).archives if a.kind == "hardfile"))
     # pypdf hands back some runs as UTF-16 with NUL bytes, and garbles the curly quotes.
     pdf_text = "".join(page.extract_text() for page in PdfReader(hostile_pdf).pages).replace("\x00", "")
     assert "<script>alert(" in pdf_text and ")</script> **tebal** [klik](http://judi.example)" in pdf_text
