@@ -17,11 +17,11 @@ threads could hand its children held locks): `warm_parent_threads()` lets tests 
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import multiprocessing.context
 import os
 import time
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -30,7 +30,7 @@ from typing import Any
 WARM_MODULES = ["prefect.flow_engine", "flows.check_comments", "flows.respond", "weasyprint"]
 
 _context = multiprocessing.get_context("forkserver")
-logger = logging.getLogger("tanggap.warm_runs")
+PROFILE_DIR_VARIABLE = "TANGGAP_PROFILE_RUNS"  # a folder: each run writes <flow run id>.prof there
 
 
 def start_warm_parent(modules: list[str] | None = None) -> float:
@@ -69,6 +69,7 @@ def run_flow_in_warm_process(
         _run_serialized_call_with_control_bootstrap,
         _runtime_subprocess_env,
     )
+    from prefect.logging import get_logger
     from prefect.settings.context import get_current_settings
     from prefect.utilities.callables import cloudpickle_wrapped_call
     from prefect.utilities.processutils import sanitize_subprocess_env
@@ -96,7 +97,7 @@ def run_flow_in_warm_process(
                                args=(wrapped_call.args[0], startup_env))
     started = time.monotonic()
     process.start()
-    logger.info("Flow run %s forked from the warm parent in %.0f ms (pid %s)",
+    get_logger("tanggap.warm_runs").info("Flow run %s forked from the warm parent in %.0f ms (pid %s)",
                 getattr(flow_run, "id", "?"), (time.monotonic() - started) * 1000, process.pid)
     return process
 
@@ -114,12 +115,30 @@ def _run_flow_with_env(*args: Any, env: dict[str, str], remove_env: set[str], **
         os.environ.pop(key, None)
     os.environ.update(env)
     settings_context = get_settings_context()
-    with SettingsContext(profile=settings_context.profile, settings=Settings()):
-        flow_run = kwargs.get("flow_run")
+    flow_run = kwargs.get("flow_run")
+    with SettingsContext(profile=settings_context.profile, settings=Settings()), _profiled(flow_run):
         with handle_engine_signals(getattr(flow_run, "id", None)):
             result = run_flow(*args, **kwargs)
             if asyncio.iscoroutine(result):
                 asyncio.run(result)
+
+
+@contextmanager
+def _profiled(flow_run):
+    """cProfile the run when TANGGAP_PROFILE_RUNS names a folder (for benchmarks, never by default)."""
+    folder = os.environ.get(PROFILE_DIR_VARIABLE)
+    if not folder:
+        yield
+        return
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(os.path.join(folder, f"{getattr(flow_run, 'id', os.getpid())}.prof"))
 
 
 def install() -> None:
