@@ -105,7 +105,7 @@ class Installation:
 
     # -- comments and cases -------------------------------------------------------------
     def add_comments(self, count: int) -> None:
-        start_at = utcnow() - timedelta(minutes=10)
+        start_at = utcnow() - timedelta(seconds=2)  # posted just now, as in a burst
         for _ in range(count):
             self.authored += 1
             n = self.authored
