@@ -85,7 +85,9 @@ class Installation:
             env["TANGGAP_SERVE_LIMIT"] = str(serve_limit)
         os.environ.update(env)
         (folder / "prefect").mkdir()
-        server, api_url = start_prefect_server(folder / "prefect")
+        from tanggap.demo import SERVER_SETTINGS
+
+        server, api_url = start_prefect_server(folder / "prefect", SERVER_SETTINGS)  # as `make run` starts it
         os.environ["PREFECT_API_URL"] = api_url
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         return cls(folder=folder, env=env, site=site, simulator=simulator, server=server, api_url=api_url,
