@@ -141,6 +141,40 @@ def _profiled(flow_run):
         profile.dump_stats(os.path.join(folder, f"{getattr(flow_run, 'id', os.getpid())}.prof"))
 
 
+class WarmStarter:
+    """A Prefect ProcessStarter: Prefect's DirectSubprocessStarter (runner/_starter_direct.py, 3.9)
+    with the run forked from the warm parent and the worker's job environment passed on."""
+
+    def __init__(self, *, flow, deployment_name: str | None, env: dict | None = None, control_channel=None):
+        self._flow, self._deployment_name = flow, deployment_name
+        self._env, self._control_channel = dict(env or {}), control_channel
+
+    async def start(self, flow_run, task_status=None) -> None:
+        import anyio
+        from prefect.runner._process_manager import ProcessHandle
+
+        task_status = task_status or anyio.TASK_STATUS_IGNORED
+        env = {**self._env, "PREFECT__DEPLOYMENT_NAME": self._deployment_name}
+        registered = False
+        if self._control_channel is not None:
+            try:
+                port, token = self._control_channel.register(flow_run.id)
+                env.update({"PREFECT__CONTROL_PORT": str(port), "PREFECT__CONTROL_TOKEN": token})
+                registered = True
+            except RuntimeError:
+                pass  # no loopback listener: cancellation falls back to a plain kill, as in Prefect
+        handed_off = False
+        try:
+            process = run_flow_in_warm_process(self._flow, flow_run=flow_run, env=env)
+            task_status.started(ProcessHandle(process))
+            handed_off = True
+            await anyio.to_thread.run_sync(process.join)
+        except BaseException:
+            if registered and not handed_off:
+                self._control_channel.unregister(flow_run.id)
+            raise
+
+
 def install() -> None:
     """Make the runner's direct starter fork runs from the warm parent."""
     import prefect.runner._starter_direct as direct
