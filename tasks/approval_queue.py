@@ -2,7 +2,10 @@
 whose last step failed, as one Markdown artifact operations can watch.
 
 Rebuilt from the database whenever a case starts or stops waiting, so it is always current;
-the UI's run list filters on the last 7 days by default, this list has no such limit.
+the UI's run list filters on the last 7 days by default, this list has no such limit. A new
+version is written only when the list changed: a resumed run replays its steps and would
+otherwise write the same list again, and on the embedded default (Prefect on SQLite) every
+write competes with the runs for the one database lock, while a read does not.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def refresh_approval_queue() -> int:
     markdown = f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}\n"
     if problems:
         markdown += f"\n## Kasus bermasalah ({len(problems)})\n\n" + "\n".join(problems) + "\n"
-    if in_prefect_run():
+    if in_prefect_run() and _published_markdown() != markdown:
         create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
                                  description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
     return len(rows)
@@ -66,6 +69,13 @@ def _trouble_state(case: Comment) -> str:
     if case.retry_at:
         return f"perlu penanganan, dicoba lagi otomatis setelah {waktu(case.retry_at)}"
     return "perlu penanganan, menunggu petugas"
+
+
+def _published_markdown() -> str | None:
+    from prefect.artifacts import Artifact
+
+    latest = Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY)
+    return latest.data if latest else None
 
 
 @task(task_run_name="terbitkan-antrean-persetujuan")
