@@ -93,9 +93,8 @@ def cases_section(table: Table, options, base: str) -> None:
         print(f"{options.waiting} cases waiting ...", flush=True)
         waiting = cases.waiting_cases(installation, options.waiting)
         locked["waiting"] = installation.locked_errors_since_last_call()
-        runs = [pid for pid, role in zip(waiting["extra_processes"], waiting["extra_roles"])
-                if not role.startswith(("warm parent", "multiprocessing"))]
-        fixed = ", ".join(waiting["extra_roles"]) or "none"
+        runs = [pid for pid, role in zip(waiting["extra_processes"], waiting["extra_roles"]) if role == "flow run"]
+        fixed = ", ".join(role for role in waiting["extra_roles"] if role != "flow run") or "none"
         table.add(f"{waiting['waiting']} cases waiting → processes and memory of serve",
                   "0 extra processes, serve RSS ≤ 200 MiB",
                   f"{len(runs)} run processes; fixed helpers: {fixed}; serve RSS {waiting['serve_rss_mib']:.0f} MiB, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from .installation import Installation, approve, memory_kib, command_line, percentile, utcnow
+from .installation import Installation, approve, command_line, memory_kib, parent_of, percentile, utcnow
 
 
 def burst_of_new_comments(installation: Installation, count: int) -> dict:
@@ -59,7 +59,7 @@ def waiting_cases(installation: Installation, total: int) -> dict:
         "serve_rss_mib": memory[serve_pid][0] / 1024,
         "serve_pss_mib": memory[serve_pid][1] / 1024,
         "extra_processes": others,
-        "extra_roles": [_role(command_line(pid)) for pid in others],
+        "extra_roles": [_role(pid, serve_pid) for pid in others],
         "tree_rss_mib": sum(m[0] for m in memory.values()) / 1024,
         "tree_pss_mib": sum(m[1] for m in memory.values()) / 1024,
         "fill_p95": burst["p95"] if burst else None,
@@ -67,9 +67,11 @@ def waiting_cases(installation: Installation, total: int) -> dict:
     }
 
 
-def _role(command: str) -> str:
-    if "forkserver" in command:
-        return "warm parent (forkserver)"
+def _role(pid: int, serve_pid: int) -> str:
+    """What a process under serve is: the warm parent, its helper, or a flow run."""
+    command = command_line(pid)
     if "resource_tracker" in command:
         return "multiprocessing resource tracker"
-    return command[:60] or "?"
+    if "forkserver" in command and parent_of(pid) == serve_pid:
+        return "warm parent (forkserver)"
+    return "flow run"
