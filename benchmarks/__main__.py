@@ -69,19 +69,24 @@ def cases_section(table: Table, options, base: str) -> None:
         locked["floors"] = installation.locked_errors_since_last_call()
 
         print(f"burst of {options.burst} new comments ...", flush=True)
+        cpu = installation.cpu()
         burst = cases.burst_of_new_comments(installation, options.burst)
+        cpu_burst = _cpu_per_case(cpu, installation.cpu(), options.burst)
         locked["burst"] = installation.locked_errors_since_last_call()
         table.add(f"burst of {options.burst} new comments → all waiting for correction",
                   "≤ 15 s p95", f"p95 {burst['p95']:.1f} s (p50 {burst['p50']:.1f}, max {burst['max']:.1f}); "
-                  f"{ratio(burst['p95'], bare['created_to_completed'])}", bare_text, command)
+                  f"{ratio(burst['p95'], bare['created_to_completed'])}; CPU per case: {cpu_burst}", bare_text, command)
 
         print(f"burst of {options.burst} approvals ...", flush=True)
+        cpu = installation.cpu()
         approved = cases.approvals(installation, burst["cases"])
+        cpu_approvals = _cpu_per_case(cpu, installation.cpu(), options.burst)
         locked["approvals"] = installation.locked_errors_since_last_call()
         table.add(f"burst of {options.burst} approvals → each published, from its resume", "≤ 5 s p95",
                   f"p95 {approved['p95']:.1f} s (p50 {approved['p50']:.1f}, max {approved['max']:.1f}; "
                   f"{options.burst} resumes sent in {approved['resume_calls']:.1f} s); "
-                  f"{ratio(approved['p95'], bare['resumed_to_completed'])}", resume_text, command)
+                  f"{ratio(approved['p95'], bare['resumed_to_completed'])}; CPU per case (to archived): {cpu_approvals}",
+                  resume_text, command)
 
         print("one approval alone ...", flush=True)
         single = cases.burst_of_new_comments(installation, 1)
@@ -106,6 +111,10 @@ def cases_section(table: Table, options, base: str) -> None:
                   ", ".join(f"{section}: {count}" for section, count in locked.items()), "-", command)
     finally:
         installation.stop()
+
+
+def _cpu_per_case(before: dict, after: dict, count: int) -> str:
+    return ", ".join(f"{name} {(after[name] - before[name]) / count:.2f} s" for name in before)
 
 
 def _bare_python_rss() -> float:

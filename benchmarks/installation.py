@@ -44,6 +44,15 @@ def process_tree(pid: int) -> list[int]:
     return sorted(tree)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children that have ended (reaped by it)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_kib(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process in KiB; PSS shares pages fairly between forked processes."""
     try:
@@ -194,6 +203,11 @@ class Installation:
 
     def serve_processes(self) -> list[int]:
         return process_tree(self.serve.pid)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far: the Prefect server, and serve with every run it started."""
+        return {"server": sum(cpu_seconds(pid) for pid in process_tree(self.server.pid)),
+                "serve and runs": sum(cpu_seconds(pid) for pid in self.serve_processes())}
 
 
 def approve(run_id: str, case_id: int) -> None:
