@@ -233,8 +233,7 @@ class Publication(Base):
     channel_text: Mapped[str | None] = mapped_column(Text)
     intent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Indexed: every check asks whether a listed comment is one of our own replies.
-    external_reply_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    external_reply_id: Mapped[str | None] = mapped_column(String(128))
     reply_link: Mapped[str | None] = mapped_column(String(1000))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,15 +1,15 @@
 """Indexes for millions of stored comments: approval queue, inventory, open and troubled
-cases, and our own replies (measured in benchmarks/queries.py).
+cases (measured in benchmarks/queries.py; "our own replies" use uq_publication_channel_reply).
 
-Revision ID: 0003_perf
-Revises: 0002
+Revision ID: 0006_perf
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_perf'
-down_revision = '0002'
+revision = '0006_perf'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
@@ -24,13 +24,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_comment_open', ['status'], unique=False, postgresql_where=OPEN, sqlite_where=OPEN)
         batch_op.create_index('ix_comment_troubled', ['id'], unique=False, postgresql_where=TROUBLED,
                               sqlite_where=TROUBLED)
-    with op.batch_alter_table('publication', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_publication_external_reply_id'), ['external_reply_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('publication', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_publication_external_reply_id'))
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_troubled')
         batch_op.drop_index('ix_comment_open')
