@@ -32,3 +32,18 @@ def test_a_refresh_that_changes_nothing_writes_no_new_version(prefect_api, tangg
 
     first, unchanged, changed = refresh_twice_then_add_a_case()
     assert unchanged == first and changed == first + 1
+
+
+def test_a_list_a_racing_run_wrote_from_older_data_is_replaced_by_the_current_one(prefect_api, tanggap_env):
+    from prefect.artifacts import Artifact, create_markdown_artifact
+
+    @flow
+    def racing_run_then_refresh() -> str:
+        refresh_approval_queue()
+        current = Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY).data
+        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown="## Antrean persetujuan (lama)\n")
+        refresh_approval_queue()
+        return current
+
+    current = racing_run_then_refresh()
+    assert Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY).data == current
