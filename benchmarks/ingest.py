@@ -81,6 +81,9 @@ def measure(total: int) -> dict:
         from tasks.inventory import fetch_new_comments, open_check_run, store_comments
 
         migrate()
+        from tasks.triage import model
+
+        model()  # loaded once per process; under serve the warm parent has it (tanggap/warm_cache.py)
         channels = get_settings().channels()
         check_run_id = open_check_run.fn()
         stored = 0

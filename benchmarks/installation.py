@@ -175,9 +175,15 @@ class Installation:
     def wait_suspended(self, run_ids, timeout: float) -> dict[str, datetime]:
         from prefect import get_client
 
-        def all_paused():
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+        ids = list(run_ids)
+
+        def all_paused():  # 200 runs per request: the API's page limit
             with get_client(sync_client=True) as client:
-                return all(client.read_flow_run(r).state.is_paused() for r in run_ids)
+                runs = [run for start in range(0, len(ids), 200) for run in client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids[start:start + 200])), limit=200)]
+            return len(runs) == len(ids) and all(run.state.is_paused() for run in runs)
 
         wait_until(all_paused, timeout=timeout, interval=1, what=f"{len(run_ids)} runs suspended")
         return self.suspended_at(run_ids)

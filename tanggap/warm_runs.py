@@ -25,9 +25,12 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
-# Imported by the warm parent before it forks anything: Prefect's engine, the flows and the
-# libraries a run needs (WeasyPrint draws the archive PDFs; a cold run imports it lazily).
-WARM_MODULES = ["prefect.flow_engine", "flows.check_comments", "flows.respond", "weasyprint"]
+# Imported by the warm parent before it forks anything: Prefect's engine, the flows, the
+# libraries a run needs (WeasyPrint draws the archive PDFs; a cold run imports it lazily) and
+# the triage model (tanggap/warm_cache.py).
+WARM_MODULES = ["prefect.flow_engine", "flows.check_comments", "flows.respond", "weasyprint", "tanggap.warm_cache"]
+# Numerical libraries start thread pools when loaded; a parent that forks must have one thread.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 _context = multiprocessing.get_context("forkserver")
 PROFILE_DIR_VARIABLE = "TANGGAP_PROFILE_RUNS"  # a folder: each run writes <flow run id>.prof there
@@ -36,6 +39,8 @@ PROFILE_DIR_VARIABLE = "TANGGAP_PROFILE_RUNS"  # a folder: each run writes <flow
 def start_warm_parent(modules: list[str] | None = None) -> float:
     """Start the warm parent and wait until it has imported everything; returns seconds taken."""
     started = time.monotonic()
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
     _context.set_forkserver_preload(modules or WARM_MODULES)
     probe = _context.Process(target=os.getpid)  # the first fork waits for the imports to finish
     probe.start()

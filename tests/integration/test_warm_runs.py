@@ -90,3 +90,14 @@ def _zombie(pid: int) -> bool:
         return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_the_warm_parent_of_serve_imports_the_flows_and_the_triage_model_and_stays_single_threaded(tmp_path):
+    probe = ("from tanggap import warm_runs; warm_runs.start_warm_parent(); "
+             "print(warm_runs.warm_parent_threads())")
+    env = {**os.environ, "TANGGAP_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "1"
+    assert list((tmp_path / "model").glob("triage-*.pickle"))  # the model was loaded (trained once here)
