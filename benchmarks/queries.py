@@ -1,5 +1,5 @@
 """1,000,000 stored comments on PostgreSQL: the inventory and queue queries with the indexes
-of migration 0006_perf, each with its EXPLAIN ANALYZE, plus the approval queue rebuilt for real.
+of migration 0007_perf, each with its EXPLAIN ANALYZE, plus the approval queue rebuilt for real.
 
 Builds a throw-away database `tanggap_bench_<random>` on the local server (dropped at the end):
 five channels, one check per 100 comments, 99.9 % of the cases archived (half of them with a

@@ -38,8 +38,9 @@ def add_deployments(runner: Runner, settings: Settings) -> None:
     add_records_deployments(runner, settings)
 
 
-def add_records_deployments(runner: Runner, settings: Settings) -> None:
-    """The records the law asks for: registers, recaps, KIP figures, archive checks, destruction."""
+def records_flows(settings: Settings) -> list[tuple]:
+    """The records the law asks for: registers, recaps, KIP figures, archive checks, destruction;
+    (flow, deployment options) each."""
     from prefect.schedules import Cron
 
     from flows.inventory_register import inventory_register
@@ -52,17 +53,29 @@ def add_records_deployments(runner: Runner, settings: Settings) -> None:
         # Each cron makes the server create runs ahead (up to 100 for a daily one): off in tests.
         return [Cron(cron, timezone="Asia/Jakarta")] if settings.records.schedules else None
 
-    runner.add_flow(inventory_register, name="harian", schedules=wib("15 0 * * *"),
-                    description="Daftar Inventaris Komentar Masuk hari kemarin (PDF/A dan CSV).")
-    runner.add_flow(monthly_recap, name="bulanan", schedules=wib("0 1 1 * *"),
-                    description="Rekap bulan lalu, tiap tanggal 1 pukul 01.00 WIB.")
-    runner.add_flow(kip_report, name="tahunan", schedules=wib("0 2 2 1 *"),
-                    description="Angka layanan tahun lalu untuk laporan KIP (batas 31 Maret).")
-    runner.add_flow(verify_archive, name="harian", schedules=wib("30 2 * * *"),
-                    description="Periksa ulang SHA-256 seluruh arsip.")
-    # Waits for the approving official when something is due: no deployment concurrency limit.
-    runner.add_flow(purge, name="bulanan", schedules=wib("0 3 1 * *"), parameters={"dry_run": False},
-                    description="Pemusnahan sesuai jadwal retensi, setelah disetujui.")
+    return [
+        (inventory_register, dict(name="harian", schedules=wib("15 0 * * *"),
+                                  description="Daftar Inventaris Komentar Masuk hari kemarin (PDF/A dan CSV).")),
+        (monthly_recap, dict(name="bulanan", schedules=wib("0 1 1 * *"),
+                             description="Rekap bulan lalu, tiap tanggal 1 pukul 01.00 WIB.")),
+        (kip_report, dict(name="tahunan", schedules=wib("0 2 2 1 *"),
+                          description="Angka layanan tahun lalu untuk laporan KIP (batas 31 Maret).")),
+        (verify_archive, dict(name="harian", schedules=wib("30 2 * * *"),
+                              description="Periksa ulang SHA-256 seluruh arsip.")),
+        # Waits for the approving official when something is due: no deployment concurrency limit.
+        (purge, dict(name="bulanan", schedules=wib("0 3 1 * *"), parameters={"dry_run": False},
+                     description="Pemusnahan sesuai jadwal retensi, setelah disetujui.")),
+    ]
+
+
+def records_deployments(settings: Settings) -> list:
+    """The records deployments as `serve` registers them (compared with prefect.yaml in the tests)."""
+    return [flow.to_deployment(**options) for flow, options in records_flows(settings)]
+
+
+def add_records_deployments(runner: Runner, settings: Settings) -> None:
+    for flow, options in records_flows(settings):
+        runner.add_flow(flow, **options)
 
 
 def main() -> None:

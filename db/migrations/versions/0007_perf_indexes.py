@@ -1,15 +1,15 @@
 """Indexes for millions of stored comments: approval queue, inventory, open and troubled
 cases (measured in benchmarks/queries.py; "our own replies" use uq_publication_channel_reply).
 
-Revision ID: 0006_perf
-Revises: 0005
+Revision ID: 0007_perf
+Revises: 0006_records
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_perf'
-down_revision = '0005'
+revision = '0007_perf'
+down_revision = '0006_records'
 branch_labels = None
 depends_on = None
 
