@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test
+.PHONY: run test bench install install-test
 
 run: install
 	$(BIN)/python -m tanggap.demo
 
 test: install-test
 	$(BIN)/python -m pytest -q -ra
+
+bench: install-test  # every figure of issue 10 beside its floor; see `python -m benchmarks --help`
+	$(BIN)/python -m benchmarks
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -69,6 +69,8 @@ class Settings:
     serve_limit: int
     records: RecordsSettings
     office: Office
+    warm_start: bool  # flow runs forked from a warm parent under serve (tanggap/warm_runs.py)
+    poll_seconds: float  # how often serve looks for runs to start (a resumed case waits this long)
 
     @property
     def archive_dir(self) -> Path:
@@ -120,6 +122,8 @@ def _cached(env_items: tuple) -> Settings:
             telepon=env.get("TANGGAP_OFFICE_PHONE", ""),
             alamat=env.get("TANGGAP_OFFICE_ADDRESS", "Jl. Raya Ketindan No. 1, Lawang, Kabupaten Malang, Jawa Timur"),
         ),
+        warm_start=env.get("TANGGAP_WARM_START", "1") not in ("0", "false", "no"),
+        poll_seconds=float(env.get("TANGGAP_POLL_SECONDS", "1")),
     )
 
 

@@ -3,6 +3,13 @@ whose last step failed, as one Markdown artifact operations can watch.
 
 Rebuilt from the database whenever a case starts or stops waiting, so it is always current;
 the UI's run list filters on the last 7 days by default, this list has no such limit.
+
+A new version is written only when the list changed: a resumed run replays its steps and would
+otherwise write the same list again, and on the embedded default (Prefect on SQLite) every
+write competes with the runs for the one database lock, while a read does not. Runs refresh
+at the same time, so a run may write a list read just before another run's change: after
+writing, a run reads the database again and writes once more if the list moved meanwhile.
+The last run to write has thus read the database after every change before it.
 """
 
 from __future__ import annotations
@@ -25,6 +32,22 @@ _WAITING_FOR = {CaseStatus.AWAITING_CORRECTION: "Kepala Bagian Umum", CaseStatus
 
 def refresh_approval_queue() -> int:
     """Publish the current queue (inside Prefect runs); returns how many cases wait."""
+    waiting, markdown = _queue_markdown()
+    if in_prefect_run():
+        for _ in range(_MAX_WRITES):
+            if _published_markdown() == markdown:
+                break
+            create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
+                                     description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
+            waiting, markdown = _queue_markdown()  # a change made while this list was written?
+    return waiting
+
+
+_MAX_WRITES = 5  # the list settles once the cases stop changing; never loop for long
+
+
+def _queue_markdown() -> tuple[int, str]:
+    """(cases waiting, the queue as Markdown), read from the database now."""
     ui = (PREFECT_UI_URL.value() or "").rstrip("/")  # empty: links relative to the UI itself
     with session_scope() as session:
         waiting = session.scalars(
@@ -54,10 +77,7 @@ def refresh_approval_queue() -> int:
     markdown = f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}\n"
     if problems:
         markdown += f"\n## Kasus bermasalah ({len(problems)})\n\n" + "\n".join(problems) + "\n"
-    if in_prefect_run():
-        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
-                                 description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
-    return len(rows)
+    return len(rows), markdown
 
 
 def _trouble_state(case: Comment) -> str:
@@ -66,6 +86,13 @@ def _trouble_state(case: Comment) -> str:
     if case.retry_at:
         return f"perlu penanganan, dicoba lagi otomatis setelah {waktu(case.retry_at)}"
     return "perlu penanganan, menunggu petugas"
+
+
+def _published_markdown() -> str | None:
+    from prefect.artifacts import Artifact
+
+    latest = Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY)
+    return latest.data if latest else None
 
 
 @task(task_run_name="terbitkan-antrean-persetujuan")

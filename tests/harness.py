@@ -79,12 +79,14 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
     return env
 
 
-def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
-    """`prefect server start` on SQLite in `home`, on a free loopback port; returns (process, API URL)."""
+def start_prefect_server(home: Path, settings: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on SQLite in `home`, on a free loopback port; returns (process, API URL).
+
+    `settings`: extra environment for the server (e.g. tanggap.demo.SERVER_SETTINGS)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url}
+           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url, **(settings or {})}
     log = open(home / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
