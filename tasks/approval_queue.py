@@ -23,7 +23,7 @@ from db.models import CaseStatus, Comment, utcnow
 from db.session import session_scope
 
 from .channels.text import excerpt
-from .events import in_prefect_run
+from .events import in_prefect_run, operations_log
 from .rendering import markdown_escape, waktu
 
 APPROVAL_QUEUE_ARTIFACT_KEY = "antrean-persetujuan"
@@ -31,15 +31,22 @@ _WAITING_FOR = {CaseStatus.AWAITING_CORRECTION: "Kepala Bagian Umum", CaseStatus
 
 
 def refresh_approval_queue() -> int:
-    """Publish the current queue (inside Prefect runs); returns how many cases wait."""
+    """Publish the current queue (inside Prefect runs); returns how many cases wait.
+
+    Best effort: the queue is a view. A write the Prefect server refuses (busy, timed out) is
+    logged and left to the next refresh; it never fails the case's step.
+    """
     waiting, markdown = _queue_markdown()
     if in_prefect_run():
-        for _ in range(_MAX_WRITES):
-            if _published_markdown() == markdown:
-                break
-            create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
-                                     description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
-            waiting, markdown = _queue_markdown()  # a change made while this list was written?
+        try:
+            for _ in range(_MAX_WRITES):
+                if _published_markdown() == markdown:
+                    break
+                create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
+                                         description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
+                waiting, markdown = _queue_markdown()  # a change made while this list was written?
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            operations_log().warning("Antrean persetujuan tidak dapat diperbarui sekarang: %s", exc)
     return waiting
 
 
@@ -59,7 +66,7 @@ def _queue_markdown() -> tuple[int, str]:
         ).all()
         problems = [
             f"- **#{c.id}** ({markdown_escape(c.channel.name)}, {_trouble_state(c)}): "
-            f"{markdown_escape(c.last_error[:300])} [buka]({ui}/runs/flow-run/{c.respond_flow_run_id})"
+            f"{markdown_escape((c.last_error or '')[:300])} [buka]({ui}/runs/flow-run/{c.respond_flow_run_id})"
             for c in troubled
         ]
         now = utcnow()
