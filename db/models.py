@@ -130,6 +130,9 @@ class Comment(CaseLifeCycle, Base):
     attention_step: Mapped[str | None] = mapped_column(String(32))
     resume_status: Mapped[CaseStatus | None] = _status_column(nullable=True)
     attention_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The SOP clock: when the case entered its status, and when that step was found overdue (once).
+    status_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship()
     versions: Mapped[list[ReplyVersion]] = relationship(order_by="ReplyVersion.id", back_populates="comment")
@@ -189,8 +192,9 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
-    stage: Mapped[str] = mapped_column(String(32))  # correction | decision
+    stage: Mapped[str] = mapped_column(String(32))  # follow_up | correction | decision | attention
     actor_name: Mapped[str] = mapped_column(String(200))
+    actor_nip: Mapped[str | None] = mapped_column(String(18))  # the civil servant's number, as declared
     role: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -37,12 +37,52 @@ def markdown_link(url) -> str:
     return markdown_escape(url)
 
 
+# In a table cell these would end the cell, start markup or HTML; they become look-alikes so the
+# text reads the same and no backslash or entity shows (some renderers print escapes in tables).
+_CELL_LOOKALIKES = str.maketrans({"|": "¦", "<": "‹", ">": "›", "[": "(", "]": ")", "*": "∗", "_": " ",
+                                  "`": "'", "\\": "/", "~": "∼"})
+
+
+def markdown_cell(value, limit: int | None = None) -> str:
+    """Untrusted text for one Markdown table cell: one line, no markup, no escape characters."""
+    text = " ".join(str(value).split())
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.translate(_CELL_LOOKALIKES).replace("&", "&\u200b")  # "&amp;" stays five characters
+
+
+def markdown_href(url, text: str) -> str:
+    """A Markdown link with `text` to an http(s) URL; empty for anything else."""
+    url = str(url or "")
+    if re.fullmatch(r"https?://[^\s<>\"]+", url):
+        return f"[{markdown_escape(text)}](<{url}>)"
+    return ""
+
+
+def shorten(value, limit: int = 500) -> str:
+    """Text cut at a word before `limit` characters, marked with an ellipsis when cut."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def waktu(value: datetime | None) -> str:
     """A moment as Indonesian officials write it, in WIB."""
     if value is None:
         return "-"
     local = value.astimezone(WIB)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
+
+
+def jam(value: datetime | None, now: datetime | None = None) -> str:
+    """A deadline as a clock time in WIB ("19.50 WIB"), with the date when it is not today."""
+    if value is None:
+        return "-"
+    local = value.astimezone(WIB)
+    today = (now or datetime.now(WIB)).astimezone(WIB).date()
+    day = "" if local.date() == today else f"{local.day} {_MONTHS[local.month - 1][:3]} "
+    return f"{day}{local:%H.%M} WIB"
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +95,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=markdown_escape, mdquote=markdown_quote, mdlink=markdown_link, waktu=waktu)
+    env.filters.update(md=markdown_escape, mdquote=markdown_quote, mdlink=markdown_link, waktu=waktu, jam=jam,
+                       mdhref=markdown_href, shorten=shorten, cell=markdown_cell)
     return env
 
 
