@@ -10,8 +10,10 @@ from prefect import serve
 from db.session import migrate
 from flows.check_comments import check_comments
 from flows.respond import respond
+from flows.watch_deadlines import watch_deadlines
 from tanggap.settings import Settings, get_settings
 from tasks.channel_access import ensure_concurrency_limits
+from tasks.deadlines import ensure_reminder_automation
 
 
 def deployments(settings: Settings) -> list:
@@ -26,6 +28,12 @@ def deployments(settings: Settings) -> list:
         ),
         # No deployment concurrency limit here: a waiting run would lose its slot and crash.
         respond.to_deployment(name="per-comment", description="SOP langkah 2-5 untuk satu komentar."),
+        watch_deadlines.to_deployment(
+            name="sop-clock",
+            interval=timedelta(minutes=settings.deadline_check_minutes) if settings.deadline_check_minutes else None,
+            concurrency_limit=1,  # never waits for people; one at a time records each breach once
+            description="Batas waktu SOP: catat dan ingatkan langkah yang terlambat; perbarui antrean.",
+        ),
     ]
 
 
@@ -33,6 +41,7 @@ def main() -> None:
     settings = get_settings()
     migrate()
     ensure_concurrency_limits(settings.channels())
+    print(f"Tanggap: {ensure_reminder_automation(settings.reminder_block)}", flush=True)
     serve(*deployments(settings), limit=settings.serve_limit)
 
 

@@ -71,6 +71,8 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
         "TANGGAP_CHANNELS_FILE": str(channels_file),
         "TANGGAP_SECRET_WORDPRESS_APP_PASSWORD": WORDPRESS_PASSWORD,
         "TANGGAP_CHECK_INTERVAL_MINUTES": "0",  # checks are started by the test
+        "TANGGAP_DEADLINE_CHECK_MINUTES": "0",  # so is the SOP clock
+        "TANGGAP_TEAM_LEAD_FOLLOW_UP": "0",  # the draft goes straight to correction unless a test turns it on
     }
     for name, value in (secrets or {}).items():
         env[env_name(name)] = value
