@@ -19,7 +19,9 @@ from tasks.publishing import confirm_reply, hide_comment, publish_reply
 from tasks.review import ask, record_answer, waiting_stage
 
 
-@flow(name="respond", flow_run_name="tanggapi-kasus-{comment_id}")
+# No flow_run_name: the engine would rename the run each time it starts again, and the inbox
+# names it for its stage instead (tasks/inbox.py); new runs are named when created (respond_runs).
+@flow(name="respond")
 def respond(comment_id: int) -> str:
     """Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan."""
     while True:

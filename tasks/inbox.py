@@ -21,7 +21,7 @@ from prefect.settings import PREFECT_UI_URL
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Comment
+from db.models import CaseStatus, Comment
 from db.session import session_scope
 from tanggap import sop
 
@@ -45,7 +45,7 @@ def case_url(flow_run_id: str | None) -> str:
 def queue_url(role: sop.Role, ui: str | None = None) -> str:
     """The runs waiting for `role`, oldest first, over all time (the classic list shows 7 days)."""
     states = quote(json.dumps(["PAUSED"]))
-    tags = quote(json.dumps([WAITING_TAG + role.slug]))
+    tags = quote(WAITING_TAG + role.slug)  # one tag as plain text: the /v2 list refuses a JSON list here
     return f"{ui_base() if ui is None else ui}/v2/runs?state-types={states}&tags={tags}&sort=START_TIME_ASC"
 
 
@@ -59,9 +59,11 @@ def run_tags(role: sop.Role | None, case: Comment, stage: str) -> list[str]:
     return ([WAITING_TAG + role.slug] if role else []) + tags
 
 
-def label_run(flow_run_id: str | None, name: str, tags: list[str]) -> None:
-    """Rename and retag the case's run; tags of ours from an earlier stage are replaced."""
-    if not flow_run_id or not events.in_prefect_run():
+def label_run(name: str, tags: list[str]) -> None:
+    """Rename and retag the run this is called in (the case's run: its link in the database may
+    not be written yet); tags of ours from an earlier stage are replaced."""
+    flow_run_id = events.current_flow_run_id()
+    if not flow_run_id:
         return
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(flow_run_id)
@@ -123,5 +125,5 @@ def label_finished_run(comment_id: int) -> None:
     with session_scope() as session:
         case = load_case(session, comment_id)
         outcome = "dijawab" if case.was_answered else "ditutup"
-        label_run(case.respond_flow_run_id, f"{outcome} · {case.category} · {case.channel.key} · #{case.id}",
-                  run_tags(None, case, outcome))
+        if case.status == CaseStatus.ARCHIVED:
+            label_run(f"{outcome} · {case.category} · {case.channel.key} · #{case.id}", run_tags(None, case, outcome))

@@ -55,7 +55,7 @@ def prepare_operations_form(comment_id: int) -> dict:
         case = load_case(session, comment_id)
         unsent = case.resume_status in UNSENT and not case.was_answered
         choices = OPERATIONS_ACTIONS if unsent else ("coba_lagi", "tutup")
-        inbox.label_run(case.respond_flow_run_id, inbox.run_name("attention", case),
+        inbox.label_run(inbox.run_name("attention", case),
                         inbox.run_tags(sop.OPERATIONS, case, "attention"))
         description = render("forms/operations.md.j2", case=case, channel=case.channel,
                              events=events.for_case(session, comment_id), unsent=unsent,

@@ -15,7 +15,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 _MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember"]
 # Characters Markdown would read as markup; `&`, `<` and `>` become entities so no HTML gets through.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# ":" too: an escaped "https\://" is no autolink, and GFM's autolinks would keep the other
+# escapes' backslashes inside the link they make.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 
 
 def markdown_escape(value) -> str:

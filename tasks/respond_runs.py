@@ -43,7 +43,8 @@ def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
         deployment = client.read_deployment_by_name(get_settings().respond_deployment)
         for comment_id, idempotency_key in runs:
             flow_run = client.create_flow_run_from_deployment(
-                deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key)
+                deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key,
+                name=f"tanggapi-kasus-{comment_id}")
             created[comment_id] = str(flow_run.id)
     with session_scope() as session:
         for comment_id, run_id in created.items():

@@ -67,9 +67,9 @@ class FollowUpForm(ApprovalForm):
     """Tindak lanjut draf jawaban oleh Ketua Tim Kerja."""
 
     always_required = ("action", "reply_text", "approver_name")
+    reply_text: str = Field(title="Teks jawaban", description="Draf jawaban, teks polos. Boleh diubah.")
     action: Literal["teruskan", "tutup"] = Field(
         title="Tindakan", description="teruskan = ke Kepala Bagian Umum untuk koreksi; tutup = tidak dijawab.")
-    reply_text: str = Field(title="Teks jawaban", description="Draf jawaban, teks polos. Boleh diubah.")
     note: str = Field("", title="Catatan", description="Untuk Kepala Bagian Umum (boleh kosong).")
     approver_name: str = Field("", title="Nama Ketua Tim Kerja", description=_DECLARED)
     nip: str = Field("", title="NIP", description=_NIP_HELP)
@@ -79,13 +79,12 @@ class CorrectionForm(ApprovalForm):
     """Koreksi draf jawaban oleh Kepala Bagian Umum."""
 
     always_required = ("action", "reply_text", "approver_name")
+    reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
     action: Literal["setujui", "eskalasi", "kembalikan", "tutup", "sembunyikan"] = Field(
         title="Tindakan",
-        description="setujui = kirim teks di bawah; eskalasi = ke Kepala Balai (kebijakan internal); "
-        "kembalikan = ke Ketua Tim Kerja dengan catatan; tutup = tidak dijawab; "
-        "sembunyikan = tidak dijawab dan komentar disembunyikan (spam, judi, kata kasar).",
+        description="setujui = kirim teks di atas; eskalasi = ke Kepala Balai (kebijakan internal); kembalikan = "
+        "ke Ketua Tim Kerja dengan catatan; tutup = tidak dijawab; sembunyikan = tutup dan sembunyikan komentar.",
     )
-    reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
     note: str = Field("", title="Catatan koreksi",
                       description="Alasan perubahan, eskalasi, pengembalian atau penutupan.")
     approver_name: str = Field("", title="Nama Kepala Bagian Umum", description=_DECLARED)
@@ -96,11 +95,11 @@ class DecisionForm(ApprovalForm):
     """Keputusan Kepala Balai atas jawaban yang menyangkut kebijakan internal."""
 
     always_required = ("action", "decision", "reply_text", "decider_name")
+    reply_text: str = Field(title="Jawaban akhir", description="Teks polos yang akan dikirim. Boleh diubah.")
     action: Literal["kirim", "kembalikan", "tutup"] = Field(
-        title="Keputusan", description="kirim = jawaban akhir di bawah dikirim; kembalikan = ke Kepala Bagian "
+        title="Keputusan", description="kirim = jawaban akhir di atas dikirim; kembalikan = ke Kepala Bagian "
         "Umum dengan disposisi; tutup = tidak dijawab.")
     decision: str = Field("", title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
-    reply_text: str = Field(title="Jawaban akhir", description="Teks polos yang akan dikirim. Boleh diubah.")
     decider_name: str = Field("", title="Nama Kepala Balai", description=_DECLARED)
     nip: str = Field("", title="NIP", description=_NIP_HELP)
 
@@ -202,7 +201,7 @@ def prepare_form(comment_id: int, stage: Literal["follow_up", "correction", "dec
         events.start_once(session, stage, comment_id=comment_id)
         session.flush()
         role = sop.STEPS[stage].role
-        inbox.label_run(case.respond_flow_run_id, inbox.run_name(stage, case), inbox.run_tags(role, case, stage))
+        inbox.label_run(inbox.run_name(stage, case), inbox.run_tags(role, case, stage))
         details = inbox.publish_case_details(session, case)
         reply = case.current_reply.text
         connector = CONNECTORS[case.channel.kind]
