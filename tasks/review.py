@@ -138,9 +138,9 @@ def problems_with(answer: RunInput, reply_limit: int | None = None, measure=len)
     for name in _NAME_FIELDS:
         if name in values and not values[name].strip():
             found.append(f"{fields[name].title} wajib diisi.")
-    nip = values.get("nip", "").replace(" ", "")
-    if nip and not _NIP.fullmatch(nip):
-        found.append(f"NIP harus 18 angka (tertulis {len(nip)} karakter). Kosongkan bila tidak ada.")
+    if not nip_is_valid(values.get("nip", "")):
+        nip = values["nip"].strip()
+        found.append(f"NIP harus 18 angka; yang tertulis «{nip}» ({len(nip)} karakter). Kosongkan bila tidak ada.")
     if "decision" in values and not values["decision"].strip():
         found.append("Isi keputusan / disposisi wajib diisi.")
     if values["action"] == "kembalikan" and not (values.get("note") or values.get("decision") or "").strip():
@@ -154,6 +154,12 @@ def problems_with(answer: RunInput, reply_limit: int | None = None, measure=len)
         if reply_limit is not None and measure(text) > reply_limit:
             found.append(f"Teks jawaban {measure(text)} karakter, melebihi batas kanal {reply_limit} karakter.")
     return found
+
+
+def nip_is_valid(nip: str) -> bool:
+    """Empty (not given) or 18 digits, spaces allowed between them."""
+    nip = nip.replace(" ", "")
+    return not nip or bool(_NIP.fullmatch(nip))
 
 
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
@@ -182,7 +188,11 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
                 problems_with(answer)
             if not found:
                 return {**answer.model_dump(), "answer_ref": f"{events.current_flow_run_id()}:{attempt_key}"}
-            defaults = {**defaults, **answer.model_dump()}  # everything typed comes back
+            defaults = {**defaults, **answer.model_dump()}  # everything typed comes back ...
+            if not nip_is_valid(defaults.get("nip", "")):
+                # ... but a wrong NIP, quoted in the banner: the UI sends a cleared field as absent,
+                # which would bring a pre-filled wrong NIP back.
+                defaults["nip"] = ""
         banner = "#### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n"
 
 

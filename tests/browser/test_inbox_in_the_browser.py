@@ -52,7 +52,16 @@ def wait_waiting(case_id: int, stage_key: str, timeout: float = 120):
             except Exception:  # noqa: BLE001 - not saved yet
                 return None
         return run
-    return wait_until(waiting, timeout=timeout, interval=0.3, what=f"case {case_id} waiting at {stage_key}")
+    try:
+        return wait_until(waiting, timeout=timeout, interval=0.3, what=f"case {case_id} waiting at {stage_key}")
+    except TimeoutError:
+        run = run_of(case_id)
+        shown = ""
+        if run.state.is_paused():
+            with get_client(sync_client=True) as client:
+                shown = client.read_flow_run_input(run.id, f"suspended-{run.state.state_details.pause_key}-description")
+        raise AssertionError(f"case {case_id} not waiting at {stage_key} but {run.state.name} "
+                             f"{run.state.state_details.pause_key}: {shown[:600]}") from None
 
 
 def reply_on_site(site, case: Comment):
@@ -61,7 +70,7 @@ def reply_on_site(site, case: Comment):
 
 
 def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_reminders(stack, page, screenshots):
-    from tests.browser.ui import choose, field, log_in, open_resume_dialog, visible_pixels
+    from tests.browser.ui import choose, field, log_in, open_resume_dialog, submit, visible_pixels
 
     ui, site = stack["ui"], stack["wordpress"].site
     # Three cases keep the run short: a question replying to a comment we answered already, a
@@ -94,7 +103,7 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     dialog = open_resume_dialog(page, f"{ui}/v2/runs/flow-run/{run.id}")
     field(dialog, "Nama Ketua Tim Kerja").fill("Ketua Tim Kerja (uji)")
     page.screenshot(path=screenshots / "02-tindak-lanjut-terbuka.png")
-    dialog.get_by_role("button", name="Resume").click()
+    submit(dialog)
     with session_scope() as session:
         complaint_draft = load_case(session, complaint.id).current_reply.text
     resume_flow_run(run_of(complaint.id).id, _sync=True, run_input={
@@ -124,7 +133,7 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     page.screenshot(path=screenshots / "03-kasus-terbuka-koreksi.png")
     field(dialog, "Nama Kepala Bagian Umum").fill("Kepala Bagian Umum (uji)")
     field(dialog, "NIP").fill("198501012010011001")
-    dialog.get_by_role("button", name="Resume").click()
+    submit(dialog)
     wait_until(lambda: reply_on_site(site, question), timeout=90, interval=0.3, what="the reply on the website")
     approver_seconds = time.monotonic() - timer
     page.goto(question.link or stack["wordpress"].base_url)
@@ -136,17 +145,17 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     choose(page, dialog, "Tindakan", "eskalasi")
     field(dialog, "Catatan koreksi").fill("Menyangkut fasilitas asrama")
     field(dialog, "NIP").fill("12345")
-    dialog.get_by_role("button", name="Resume").click()
+    submit(dialog)
     wait_waiting(complaint.id, "koreksi-2")
-    dialog = open_resume_dialog(page, page.url)
+    dialog = open_resume_dialog(page, page.url, expecting="Isian belum dapat diterima")
     text = dialog.inner_text()
     assert "Isian belum dapat diterima" in text and "Nama Kepala Bagian Umum wajib diisi." in text
     assert "NIP harus 18 angka" in text
     assert field(dialog, "Catatan koreksi").input_value() == "Menyangkut fasilitas asrama"
     page.screenshot(path=screenshots / "05-formulir-ditolak.png")
+    assert field(dialog, "NIP").input_value() == ""  # the wrong NIP is quoted above, not kept in the field
     field(dialog, "Nama Kepala Bagian Umum").fill("Kepala Bagian Umum (uji)")
-    field(dialog, "NIP").fill("")
-    dialog.get_by_role("button", name="Resume").click()
+    submit(dialog)
     escalated = wait_waiting(complaint.id, "keputusan-1")
     assert "menunggu:kepala-balai" in escalated.tags
 
@@ -159,7 +168,7 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     field(dialog, "Jawaban akhir").fill("Mohon maaf. Perbaikan AC asrama dijadwalkan pekan ini.")
     field(dialog, "Nama Kepala Balai").fill("Kepala Balai (uji)")
     page.screenshot(path=screenshots / "06-keputusan-kepala-balai.png")
-    dialog.get_by_role("button", name="Resume").click()
+    submit(dialog)
     reply = wait_until(lambda: reply_on_site(site, complaint), timeout=90, interval=0.3, what="the escalated reply")
     assert "Perbaikan AC asrama" in reply["content"]
 

@@ -45,7 +45,7 @@ def test_every_form_refuses_an_empty_name_and_a_bad_nip_in_indonesian_naming_the
     answer = form(**{k: v for k, v in values.items() if k in form.model_fields})
     found = problems_with(answer)
     assert f"{title} wajib diisi." in found
-    assert "NIP harus 18 angka (tertulis 8 karakter). Kosongkan bila tidak ada." in found
+    assert "NIP harus 18 angka; yang tertulis «1985 0101» (9 karakter). Kosongkan bila tidak ada." in found
 
 
 def test_a_nip_of_18_digits_with_spaces_or_no_nip_at_all_is_accepted():
@@ -82,7 +82,8 @@ def test_a_refused_form_comes_back_with_everything_that_was_typed(monkeypatch):
                                     defaults={"action": "setujui", "reply_text": "Draf"})
     assert result["reply_text"] == "Jawaban lengkap." and result["answer_ref"].endswith(":koreksi-2")
     second = shown[1].model_json_schema()["properties"]
+    # Kept as typed, except the wrong NIP: quoted in the banner, so clearing the field clears it.
     assert {k: second[k]["default"] for k in ("note", "approver_name", "nip", "reply_text")} == {
-        "note": "tanggal dicek", "approver_name": "Sari", "nip": "123", "reply_text": "Jawaban [Tuliskan di sini]"}
+        "note": "tanggal dicek", "approver_name": "Sari", "nip": "", "reply_text": "Jawaban [Tuliskan di sini]"}
     assert shown[1]._description.startswith("#### ⚠️ Isian belum dapat diterima")
-    assert "NIP harus 18 angka" in shown[1]._description and shown[1]._description.endswith("## Kasus")
+    assert "«123»" in shown[1]._description and shown[1]._description.endswith("## Kasus")
