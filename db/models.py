@@ -133,6 +133,8 @@ class Comment(CaseLifeCycle, Base):
     # The SOP clock: when the case entered its status, and when that step was found overdue (once).
     status_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the retention ended and the commenter's name, account id and raw payload were removed.
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship()
     versions: Mapped[list[ReplyVersion]] = relationship(order_by="ReplyVersion.id", back_populates="comment")
@@ -194,7 +196,7 @@ class Decision(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
     stage: Mapped[str] = mapped_column(String(32))  # follow_up | correction | decision | attention
     actor_name: Mapped[str] = mapped_column(String(200))
-    actor_nip: Mapped[str | None] = mapped_column(String(18))  # the civil servant's number, as declared
+    actor_nip: Mapped[str | None] = mapped_column(String(32))  # civil-servant number, when the form asks for it
     role: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -238,11 +240,31 @@ class ArchiveRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
     kind: Mapped[str] = mapped_column(String(16))  # softfile (JSON) | hardfile (PDF)
-    path: Mapped[str] = mapped_column(String(1000))
+    path: Mapped[str] = mapped_column(String(1000))  # relative to the archive folder (older rows: absolute)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # removed under a retention rule
 
     comment: Mapped[Comment] = relationship(back_populates="archives")
+
+
+class PurgeRecord(Base):
+    """One destruction (pemusnahan) carried out, with its approval: the berita acara's data."""
+
+    __tablename__ = "purge_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    executed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approver_name: Mapped[str] = mapped_column(String(200))  # declared in the form, not authenticated
+    approver_nip: Mapped[str | None] = mapped_column(String(32))
+    approver_role: Mapped[str] = mapped_column(String(100))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list] = mapped_column(JSON)  # per case: rule, what was removed, files
+    document_path: Mapped[str | None] = mapped_column(String(1000))  # the berita acara PDF, relative
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class UnreadableItem(Base):

@@ -34,6 +34,35 @@ def deployments(settings: Settings) -> list:
             concurrency_limit=1,  # never waits for people; one at a time records each breach once
             description="Batas waktu SOP: catat dan ingatkan langkah yang terlambat; perbarui antrean.",
         ),
+    ] + records_deployments(settings)
+
+
+def records_deployments(settings: Settings) -> list:
+    """The records the law asks for: registers, recaps, KIP figures, archive checks, destruction."""
+    from prefect.schedules import Cron
+
+    from flows.inventory_register import inventory_register
+    from flows.kip_report import kip_report
+    from flows.monthly_recap import monthly_recap
+    from flows.purge import purge
+    from flows.verify_archive import verify_archive
+
+    def wib(cron: str) -> list | None:
+        # Each cron makes the server create runs ahead (up to 100 for a daily one): off in tests.
+        return [Cron(cron, timezone="Asia/Jakarta")] if settings.records.schedules else None
+
+    return [
+        inventory_register.to_deployment(name="harian", schedules=wib("15 0 * * *"),
+                                         description="Daftar Inventaris Komentar Masuk hari kemarin (PDF/A dan CSV)."),
+        monthly_recap.to_deployment(name="bulanan", schedules=wib("0 1 1 * *"),
+                                    description="Rekap bulan lalu, tiap tanggal 1 pukul 01.00 WIB."),
+        kip_report.to_deployment(name="tahunan", schedules=wib("0 2 2 1 *"),
+                                 description="Angka layanan tahun lalu untuk laporan KIP (batas 31 Maret)."),
+        verify_archive.to_deployment(name="harian", schedules=wib("30 2 * * *"),
+                                     description="Periksa ulang SHA-256 seluruh arsip."),
+        # Waits for the approving official when something is due: no deployment concurrency limit.
+        purge.to_deployment(name="bulanan", schedules=wib("0 3 1 * *"), parameters={"dry_run": False},
+                            description="Pemusnahan sesuai jadwal retensi, setelah disetujui."),
     ]
 
 

@@ -14,18 +14,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
+from tanggap import dates
+
 # The same mode names on every simulator; "rate_limit" is the platform's own throttling signal.
 COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500")
 
 
 def tanggal(moment: datetime) -> str:
-    local = moment.astimezone(WIB)
-    return f"{local.day} {MONTHS_ID[local.month - 1]} {local.year} pukul {local:%H.%M} WIB"
+    """As the platforms' Indonesian web pages print a time."""
+    return dates.tanggal(moment, time_separator=".", word_before_time="pukul ")
 
 
 @dataclass

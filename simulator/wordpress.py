@@ -40,6 +40,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from tanggap.dates import MONTHS
+
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
 FLOOD_SECONDS = 15
 # "rate_limit" is the platform's own rate-limit signal, the same mode name on every simulator.
@@ -1370,9 +1372,6 @@ def dispatch(site: WordPressSite, req: ApiRequest) -> ApiResponse:
 # Public HTML pages (for a person watching replies land)
 # --------------------------------------------------------------------------------------------
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember")
-
 _PAGE_STYLE = """
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d2b1f;background:#f7faf5}
 header.site{border-bottom:3px solid #2f7d32;margin-bottom:1.5rem}
@@ -1392,7 +1391,7 @@ article.post h2 a{color:#1d2b1f;text-decoration:none}
 
 def _tanggal(site: WordPressSite, moment_utc: datetime) -> str:
     local = site.local(moment_utc)
-    return (f"{local.day} {_MONTHS_ID[local.month - 1]} {local.year} pukul "
+    return (f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul "
             f"{local:%H.%M} {local.tzname()}")
 
 

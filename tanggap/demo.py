@@ -18,7 +18,7 @@ import requests
 
 from simulator.platforms import PLATFORMS
 from tanggap.settings import REPO_ROOT
-from tasks.channels.secrets import env_name
+from tasks.channels.credentials import env_name
 
 PREFECT_PORT = 4200
 

@@ -1,6 +1,6 @@
 """The one settings object: non-secret configuration from the environment.
 
-Secrets (channel passwords and tokens) never live here: see `tasks/channels/secrets.py`.
+Secrets (channel passwords and tokens) never live here: see `tasks/channels/credentials.py`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class RecordsSettings:
+    """Where the archive lives, what its documents say at the top, and how long personal data is kept."""
+
+    archive_dir: Path
+    letterhead: tuple[str, ...]  # the kop surat's name lines, top line first (the address: Office.alamat)
+    sop_number: str
+    # Days after a case is archived; 0 = kept until a rule is set. See tasks/records/retention.py.
+    retention_days: dict[str, int]
+    purge_files: str  # "perbarui" (regenerate without personal data) | "hapus" (destroy the files)
+    # The registers', recaps', archive checks' and destruction's schedules; off: run on demand only.
+    schedules: bool
+
+
+@dataclass(frozen=True)
 class Office:
     """Who answers: the office's name, signature and contacts as drafts and the knowledge base quote them."""
 
@@ -53,6 +67,7 @@ class Settings:
     initial_lookback_days: int
     respond_deployment: str
     serve_limit: int
+    records: RecordsSettings
     office: Office
     sop_minutes: tuple[int, ...]  # standard minutes of SOP steps 1-5
     team_lead_follow_up: bool  # SOP step 2: the Ketua Tim Kerja follows the draft up before correction
@@ -61,7 +76,7 @@ class Settings:
 
     @property
     def archive_dir(self) -> Path:
-        return self.data_dir / "arsip"
+        return self.records.archive_dir
 
     def channels(self) -> list[ChannelConfig]:
         return load_channels(self.channels_file)
@@ -122,6 +137,7 @@ def _cached(env_items: tuple) -> Settings:
         initial_lookback_days=int(env.get("TANGGAP_INITIAL_LOOKBACK_DAYS", "30")),
         respond_deployment=env.get("TANGGAP_RESPOND_DEPLOYMENT", "respond/per-comment"),
         serve_limit=int(env.get("TANGGAP_SERVE_LIMIT", "8")),
+        records=_records_settings(env, data_dir),
         office=Office(
             nama=env.get("TANGGAP_OFFICE_NAME", "BBPP Ketindan"),
             tanda_tangan=env.get("TANGGAP_OFFICE_SIGNATURE", "Humas BBPP Ketindan"),
@@ -134,6 +150,33 @@ def _cached(env_items: tuple) -> Settings:
         team_lead_follow_up=_switch("TANGGAP_TEAM_LEAD_FOLLOW_UP", env.get("TANGGAP_TEAM_LEAD_FOLLOW_UP", "1")),
         deadline_check_minutes=deadline_check,
         reminder_block=env.get("TANGGAP_REMINDER_BLOCK", "tanggap-pengingat"),
+    )
+
+
+def _records_settings(env: dict, data_dir: Path) -> RecordsSettings:
+    def days(name: str, default: int) -> int:
+        value = int(env.get(name, str(default)))
+        if value < 0:
+            raise SettingsError(f"{name} must be 0 (no limit) or a number of days")
+        return value
+
+    purge_files = env.get("TANGGAP_PEMUSNAHAN_BERKAS", "perbarui")
+    if purge_files not in ("perbarui", "hapus"):
+        raise SettingsError("TANGGAP_PEMUSNAHAN_BERKAS must be 'perbarui' or 'hapus'")
+    # The address line comes from the office's address (TANGGAP_OFFICE_ADDRESS).
+    letterhead = (env.get("TANGGAP_KOP_INSTANSI", "KEMENTERIAN PERTANIAN"),
+                  env.get("TANGGAP_KOP_UNIT", "BALAI BESAR PELATIHAN PERTANIAN KETINDAN"))
+    return RecordsSettings(
+        archive_dir=Path(env.get("TANGGAP_ARCHIVE_DIR", data_dir / "arsip")).resolve(),
+        letterhead=tuple(line for line in letterhead if line.strip()),
+        sop_number=env.get("TANGGAP_SOP_NOMOR", "SOP/OT.210/I.14.1/03/2024"),
+        retention_days={
+            "spam": days("TANGGAP_RETENSI_SPAM_HARI", 90),
+            "kasus": days("TANGGAP_RETENSI_KASUS_HARI", 730),
+            "berkas": days("TANGGAP_RETENSI_BERKAS_HARI", 0),
+        },
+        purge_files=purge_files,
+        schedules=env.get("TANGGAP_RECORDS_SCHEDULES", "1") != "0",
     )
 
 

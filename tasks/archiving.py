@@ -1,135 +1,86 @@
-"""The SOP's record keeping: every case archived as a softfile (JSON) and a hardfile (PDF).
+"""The SOP's record keeping: every case archived as a softfile (JSON) and a hardfile (PDF/A-3b).
 
-One case record (a plain dict) feeds both files, so they always tell the same story.
+One case record (a plain dict) feeds both files, so they always tell the same story; the
+softfile also travels inside the hardfile. The PDF is drawn with no transaction open: read
+the record, render, stage the files, then one short transaction puts them in place, records
+their SHA-256 and moves the case.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from datetime import datetime
-from pathlib import Path
 
 from prefect import task
 
-from db.models import ArchiveRecord, CaseStatus, Comment, utcnow
+from db.models import ArchiveRecord, CaseStatus, utcnow
 from db.session import session_scope
-from tanggap.settings import get_settings
 
 from . import events
-from .cases import load_case
-from .rendering import render, waktu
-from .triage import CATEGORY_LABELS
+from .cases import case_status, load_case
+from .records import archive_store
+from .records.case_pdf import case_pdf
+from .records.case_record import case_record
 
-RECORD_VERSION = 1
-
-
-def case_record(session, case: Comment) -> dict:
-    """Everything the archive keeps about a case, JSON-ready."""
-
-    def when(moment: datetime | None) -> str | None:
-        return moment.isoformat() if moment else None
-
-    publication = case.publication
-    return {
-        "record_version": RECORD_VERSION,
-        "case_id": case.id,
-        "status": case.status.value,
-        "answered": case.was_answered,
-        "channel": {"key": case.channel.key, "kind": case.channel.kind, "name": case.channel.name},
-        "comment": {
-            "external_id": case.external_id,
-            "thread_id": case.thread_id,
-            "parent_external_id": case.parent_external_id,
-            "author_name": case.author_name,
-            "author_external_id": case.author_external_id,
-            "text": case.text,
-            "link": case.link,
-            "posted_at": when(case.posted_at),
-            "found_at": when(case.found_at),
-            "check_run_id": case.check_run_id,
-            "category": case.category,
-            "triage": case.triage,
-            "raw_payload": case.raw_payload,
-        },
-        "reply_versions": [
-            {"number": v.number, "kind": v.kind, "text": v.text, "author_name": v.author_name, "role": v.role,
-             "created_at": when(v.created_at), "basis": v.basis}
-            for v in case.versions
-        ],
-        "decisions": [
-            {"stage": d.stage, "actor_name": d.actor_name, "role": d.role, "action": d.action, "note": d.note,
-             "decided_at": when(d.decided_at), "refused": d.refused,
-             "identity": "declared in the form, not authenticated"}
-            for d in case.decisions
-        ],
-        "hide_result": case.hide_result,
-        "publication": None if publication is None else {
-            "text": publication.text,
-            "channel_text": publication.channel_text,
-            # What the commenter reads: the channel's text when it differs from the approved one.
-            "text_on_channel": publication.channel_text or publication.text,
-            "external_reply_id": publication.external_reply_id,
-            "reply_link": publication.reply_link,
-            "attempts": publication.attempts,
-            "intent_at": when(publication.intent_at),
-            "published_at": when(publication.published_at),
-            "confirmed_at": when(publication.confirmed_at),
-            "last_error": publication.last_error,
-        },
-        "events": [
-            {"step": e.step, "phase": e.phase, "at": when(e.at), "detail": e.detail, "flow_run_id": e.flow_run_id}
-            for e in events.for_case(session, case.id)
-        ],
-        "archived_at": when(utcnow()),
-    }
+ARCHIVABLE = (CaseStatus.CONFIRMED, CaseStatus.CLOSED)
 
 
-def render_pdf(record: dict) -> bytes:
-    from weasyprint import HTML  # heavy import, only where a PDF is made
-
-    html = render(
-        "records/case.html.j2",
-        r=record,
-        category=CATEGORY_LABELS.get(record["comment"]["category"], record["comment"]["category"]),
-        at=lambda iso: waktu(datetime.fromisoformat(iso)) if iso else "-",
-        steps=events.SOP_STEPS,
-    )
-    return HTML(string=html).write_pdf()
+def softfile_bytes(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def case_files_data(record: dict) -> dict[str, tuple[str, bytes]]:
+    """{kind: (path relative to the archive, bytes)} of a case's softfile and hardfile."""
+    found_at = datetime.fromisoformat(record["comment"]["found_at"])
+    paths = archive_store.case_files(record["case_id"], record["channel"]["key"], found_at)
+    softfile = softfile_bytes(record)
+    hardfile = case_pdf(record, softfile, paths["softfile"].rsplit("/", 1)[1])
+    for problem in hardfile.missing_glyphs:
+        events.operations_log().warning("Kasus %s: karakter tanpa huruf di hardfile: %s", record["case_id"], problem)
+    return {"softfile": (paths["softfile"], softfile), "hardfile": (paths["hardfile"], hardfile.data)}
+
+
+def _read_record(comment_id: int) -> dict | None:
+    """The record of a finished case (its archive step marked started), or None if not archivable."""
+    with session_scope() as session:
+        case = load_case(session, comment_id)
+        if case.status not in ARCHIVABLE:
+            return None
+        events.start_once(session, "archive", comment_id=comment_id)
+        session.flush()
+        return case_record(session, case)
+
+
+def _keep(case, kind: str, relative: str, data: bytes) -> None:
+    archive = next((a for a in case.archives if a.kind == kind), None)
+    if archive is None:
+        archive = ArchiveRecord(kind=kind)
+        case.archives.append(archive)
+    archive.path, archive.sha256 = relative, archive_store.sha256_of(data)
+    archive.created_at, archive.destroyed_at = utcnow(), None
 
 
 @task(task_run_name="arsipkan-kasus-{comment_id}")
 def archive_case(comment_id: int) -> str:
     """Write the softfile and hardfile of a finished case and record their SHA-256."""
-    with session_scope() as session:
-        case = load_case(session, comment_id, for_update=True)
-        if case.status == CaseStatus.ARCHIVED or case.status not in (CaseStatus.CONFIRMED, CaseStatus.CLOSED):
-            return case.status.value
-        events.start_once(session, "archive", comment_id=comment_id)
-        session.flush()
-        record = case_record(session, case)
-        folder = get_settings().archive_dir / f"{case.found_at:%Y}" / f"{case.found_at:%m}"
-        stem = f"kasus-{case.id:06d}-{case.channel.key}"
-        files = {
-            "softfile": (folder / f"{stem}.json",
-                         json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")),
-            "hardfile": (folder / f"{stem}.pdf", render_pdf(record)),
-        }
-        for kind, (path, data) in files.items():
-            _write_atomically(path, data)
-            archive = next((a for a in case.archives if a.kind == kind), None)
-            if archive is None:
-                archive = ArchiveRecord(kind=kind)
-                case.archives.append(archive)
-            archive.path, archive.sha256 = str(path), hashlib.sha256(data).hexdigest()
-        case.archive()
-        events.record(session, "archive", "end", comment_id=comment_id, detail=stem)
-        return case.status.value
+    record = _read_record(comment_id)
+    if record is None:
+        return case_status(comment_id).value
+    files = case_files_data(record)  # drawn while no transaction is open
+    staged = {kind: archive_store.stage(relative, data) for kind, (relative, data) in files.items()}
+    try:
+        with session_scope() as session:
+            case = load_case(session, comment_id, for_update=True)
+            if case.status in ARCHIVABLE:  # a concurrent run may have archived it meanwhile
+                for kind, (relative, data) in files.items():
+                    archive_store.put_in_place(staged[kind], relative)
+                    _keep(case, kind, relative, data)
+                case.archive()
+                events.record(session, "archive", "end", comment_id=comment_id,
+                              detail=f"kasus-{case.id:06d}-{case.channel.key}")
+            status = case.status.value
+    finally:
+        for temporary in staged.values():
+            archive_store.discard(temporary)  # left over only when another run won or the commit failed
+    archive_store.write_manifest(archive_store.month_of(datetime.fromisoformat(record["comment"]["found_at"])))
+    return status

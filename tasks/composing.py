@@ -16,7 +16,9 @@ from tanggap.settings import Office
 
 from .channels import CONNECTORS
 from .knowledge import Match, knowledge_base
-from .rendering import WIB, environment, render
+from tanggap.dates import WIB
+
+from .rendering import environment, render
 
 SHORT_REPLY_LIMIT = 500  # channels whose replies must be shorter (X: 280) get the short templates
 LAPOR_URL = "https://www.lapor.go.id"

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from tanggap.dates import clock_time, tanggal
 from tanggap.settings import TEMPLATES_DIR
 
-WIB = ZoneInfo("Asia/Jakarta")
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember"]
 # Characters Markdown would read as markup; `&`, `<` and `>` become entities so no HTML gets through.
 # ":" too: an escaped "https\://" is no autolink, and GFM's autolinks would keep the other
 # escapes' backslashes inside the link they make.
@@ -73,18 +70,12 @@ def waktu(value: datetime | None) -> str:
     """A moment as Indonesian officials write it, in WIB."""
     if value is None:
         return "-"
-    local = value.astimezone(WIB)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
+    return tanggal(value)
 
 
 def jam(value: datetime | None, now: datetime | None = None) -> str:
     """A deadline as a clock time in WIB ("19.50 WIB"), with the date when it is not today."""
-    if value is None:
-        return "-"
-    local = value.astimezone(WIB)
-    today = (now or datetime.now(WIB)).astimezone(WIB).date()
-    day = "" if local.date() == today else f"{local.day} {_MONTHS[local.month - 1][:3]} "
-    return f"{day}{local:%H.%M} WIB"
+    return clock_time(value, now) if value is not None else "-"
 
 
 @lru_cache(maxsize=1)

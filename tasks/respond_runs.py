@@ -42,9 +42,15 @@ def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
     with get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name(get_settings().respond_deployment)
         for comment_id, idempotency_key in runs:
-            flow_run = client.create_flow_run_from_deployment(
-                deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key,
-                name=f"tanggapi-kasus-{comment_id}")
+            try:
+                flow_run = client.create_flow_run_from_deployment(
+                    deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key,
+                    name=f"tanggapi-kasus-{comment_id}")
+            except Exception as exc:  # noqa: BLE001 - one refused run never stops the batch
+                # The case keeps no run, so the next check asks again with the same key.
+                events.operations_log().warning("Kasus %s belum mendapat run (dicoba lagi pada pemeriksaan "
+                                                "berikutnya): %s", comment_id, exc)
+                continue
             created[comment_id] = str(flow_run.id)
     with session_scope() as session:
         for comment_id, run_id in created.items():

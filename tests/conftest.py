@@ -69,6 +69,21 @@ def tanggap_env(tmp_path, monkeypatch, wordpress):
     return env
 
 
+@pytest.fixture
+def records_env(tmp_path, monkeypatch):
+    """Settings for a records test: its own archive folder and SQLite database, migrated; no channel."""
+    from tanggap.settings import REPO_ROOT
+
+    env = {"TANGGAP_DATA_DIR": str(tmp_path / "var"), "TANGGAP_DATABASE_URL": f"sqlite:///{tmp_path / 'tanggap.db'}",
+           "TANGGAP_CHANNELS_FILE": str(REPO_ROOT / "channels.toml")}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    from db.session import migrate
+
+    migrate()
+    return env
+
+
 # --- PostgreSQL ------------------------------------------------------------------------
 @pytest.fixture
 def postgres_url():

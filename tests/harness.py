@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tasks.channels.secrets import env_name
+from tasks.channels.credentials import env_name
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORDPRESS_PASSWORD = "abcd efgh ijkl mnop"  # the simulator's demo application password
@@ -73,6 +73,8 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
         "TANGGAP_CHECK_INTERVAL_MINUTES": "0",  # checks are started by the test
         "TANGGAP_DEADLINE_CHECK_MINUTES": "0",  # so is the SOP clock
         "TANGGAP_TEAM_LEAD_FOLLOW_UP": "0",  # the draft goes straight to correction unless a test turns it on
+        # Records schedules would have the server create a hundred runs ahead while the test starts its own.
+        "TANGGAP_RECORDS_SCHEDULES": "0",
     }
     for name, value in (secrets or {}).items():
         env[env_name(name)] = value

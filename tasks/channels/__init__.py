@@ -5,7 +5,7 @@ from __future__ import annotations
 from tanggap.settings import ChannelConfig, get_settings
 
 from .base import ChannelClient, QuotaLedger
-from .secrets import load_secret
+from .credentials import load_secret
 from .facebook import FacebookClient
 from .instagram import InstagramClient
 from .wordpress import WordPressClient

@@ -27,7 +27,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import bounded_wait, json_body, parsed_json, send
+from .transport import bounded_wait, json_body, parsed_json, send
 from .reading import checked_id, read_item, sample
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -28,7 +29,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, retry_after_seconds, send
+from .transport import json_body, parsed_json, retry_after_seconds, send
 from .reading import read_item, sample
 from .text import clean_text, html_to_text
 
@@ -36,6 +37,7 @@ from .text import clean_text, html_to_text
 # and let the database's (channel, external id) key drop what was already seen.
 OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 100  # the API's maximum
+FLOOD_PAUSE = 60.0  # seconds: WordPress's default flood interval is 15
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 # The edit context adds the commenter's e-mail, IP and browser: not ours to keep in the record.
 PRIVATE_FIELDS = ("author_email", "author_ip", "author_user_agent")
@@ -195,7 +197,12 @@ class WordPressClient:
             next_link = response.links.get("next", {}).get("url")
             if not next_link or not items:
                 return
-            response = self._request("GET", url=next_link)
+            response = self._request("GET", url=self._on_our_site(next_link))
+
+    def _on_our_site(self, link: str) -> str:
+        """A paging link, pointed at the configured site: the password goes nowhere else."""
+        ours, theirs = urlsplit(self.base_url), urlsplit(link)
+        return urlunsplit((ours.scheme, ours.netloc, theirs.path, theirs.query, ""))
 
     def _request(self, method: str, route: str | None = None, *, url: str | None = None,
                  params: dict | None = None, **kwargs) -> requests.Response:
@@ -262,6 +269,8 @@ def _error_for(response: requests.Response) -> ChannelError:
         return Unavailable(detail)
     if code == "comment_duplicate":
         return Duplicate(detail)
+    if code == "comment_flood":  # "posting too quickly": it passes, so it is tried again later
+        return RateLimited(detail, retry_after=FLOOD_PAUSE)
     if status in (401, 403) and code not in ("rest_comment_closed", "rest_comment_invalid_post_id"):
         return AuthError(detail)
     if status == 404:

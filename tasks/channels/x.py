@@ -34,7 +34,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import bounded_wait, json_body, parsed_json, retry_after_seconds, send
+from .transport import bounded_wait, json_body, parsed_json, retry_after_seconds, send
 from .reading import checked_id, read_again, read_item, sample
 from .text import clean_text
 

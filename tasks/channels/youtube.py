@@ -48,7 +48,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .http import json_body, parsed_json, retry_after_seconds, send
+from .transport import json_body, parsed_json, retry_after_seconds, send
 from .reading import checked_id, read_again, read_item
 from .text import clean_text
 

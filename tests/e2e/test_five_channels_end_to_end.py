@@ -92,7 +92,8 @@ def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_repl
             assert record.status == CaseStatus.ARCHIVED
             assert record.publication.external_reply_id == str(replies[0]["id"])
 
-    # YouTube calls were booked against the daily quota: list pages 1 unit, the reply 50.
+    # YouTube calls were booked against the daily quota: list pages 1 unit; the reply 50 and the two
+    # reads that send and confirm it (look before posting, read back) come from the reply budget.
     with session_scope() as session:
         spent = dict(session.execute(select(QuotaUsage.purpose, QuotaUsage.units).join(Channel)
                                      .where(Channel.kind == "youtube")).all())

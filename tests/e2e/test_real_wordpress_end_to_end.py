@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from db.models import CaseStatus, Comment
 from db.session import session_scope
 from simulator.seed import SEED_AWAITING_ANSWER, SEED_HELD_COMMENTS
+from tasks.records.archive_store import resolve
 from tests.e2e.test_website_case_end_to_end import run_check, wait_final, wait_suspended
 from tests.harness import start_serve, stop, tanggap_environment
 
@@ -108,7 +108,7 @@ def test_a_website_comment_is_answered_on_a_real_wordpress_and_archived(served_o
             assert record.status == CaseStatus.ARCHIVED
             assert {a.kind for a in record.archives} == {"softfile", "hardfile"}
             for archive in record.archives:
-                assert hashlib.sha256(Path(archive.path).read_bytes()).hexdigest() == archive.sha256
+                assert hashlib.sha256(resolve(archive.path).read_bytes()).hexdigest() == archive.sha256
         assert session.get(Comment, question.id).publication.external_reply_id == str(
             public_replies(real_site, question.external_id)[0]["id"])
 

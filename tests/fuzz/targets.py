@@ -28,7 +28,7 @@ from tests.platform_calls import LIST_CALL, PLATFORMS
 from tests.scripted_server import Answer, ScriptedServer
 
 KINDS = tuple(PLATFORMS)
-MAX_WAIT = 2 * 24 * 3600  # the longest wait a platform answer may impose (tasks/channels/http.py)
+MAX_WAIT = 2 * 24 * 3600  # the longest wait a platform answer may impose (tasks/channels/transport.py)
 ID_LIMIT, NAME_LIMIT, LINK_LIMIT = 128, 300, 1000  # the comment table's columns
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.channels.base import ChannelError, NotFound, RateLimited, Rejected, Unavailable
-from tasks.channels.http import MAX_WAIT_SECONDS
+from tasks.channels.transport import MAX_WAIT_SECONDS
 from tests.contracts.fixtures import load
 from tests.platform_calls import LIST_CALL, PLATFORMS, json_answer, reasons
 from tests.scripted_server import Answer, ScriptedServer

@@ -23,6 +23,7 @@ from tasks.drafting import draft_reply
 from tasks.failures import AmbiguousReply, put_aside
 from tasks.inventory import fetch_new_comments, open_check_run, store_comments
 from tasks.lease import LEASE
+from tasks.records.archive_store import resolve
 from tasks.publishing import confirm_reply, hide_comment, publish_reply
 from tasks.reply_matching import pick_our_reply
 from tasks.review import prepare_form, record_correction
@@ -264,12 +265,12 @@ def test_adopting_a_reply_typed_by_hand_records_the_text_on_the_channel(channel)
     assert done.publication.text == "Jawaban yang disetujui di formulir."
     assert done.publication.channel_text == "Sudah kami jawab lewat telepon, terima kasih."
     archive_case.fn(case_id)
-    softfile = next(a.path for a in case(case_id).archives if a.kind == "softfile")
-    record = json.loads(open(softfile, encoding="utf-8").read())
+    softfile = resolve(next(a.path for a in case(case_id).archives if a.kind == "softfile"))
+    record = json.loads(softfile.read_text(encoding="utf-8"))
     assert record["publication"]["text_on_channel"] == "Sudah kami jawab lewat telepon, terima kasih."
     from pypdf import PdfReader
 
-    hardfile = next(a.path for a in case(case_id).archives if a.kind == "hardfile")
+    hardfile = resolve(next(a.path for a in case(case_id).archives if a.kind == "hardfile"))
     pdf = " ".join(page.extract_text() for page in PdfReader(hardfile).pages)
     assert "lewat telepon" in " ".join(pdf.split())
 

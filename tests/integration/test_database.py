@@ -11,6 +11,7 @@ from db.models import CaseStatus, Channel, Comment, Event
 from db.session import get_engine, migrate, session_scope
 
 TABLES = {"channel", "check_run", "comment", "reply_version", "decision", "publication", "archive_record", "event",
+          "purge_record",
           "alembic_version"}
 
 

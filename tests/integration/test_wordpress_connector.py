@@ -251,3 +251,10 @@ def test_platform_faults_are_transient_errors(wordpress, mode):
         client.list_new_comments(None)
     assert error.value.transient
     assert len(client.list_new_comments(None).comments) > 0  # the next try goes through
+
+
+def test_a_paging_link_to_another_host_is_followed_on_our_own_site(wp):
+    """The application password goes only to the configured site, whatever a Link header says."""
+    client = client_for(wp)
+    assert client._on_our_site("https://elsewhere.example/wp-json/wp/v2/comments?page=2") == \
+        f"{wp.base_url.rstrip('/')}/wp-json/wp/v2/comments?page=2"

@@ -1,16 +1,15 @@
-"""The SOP clock and the approver's NIP: when a case entered its status, when that step was found
-overdue, and the NIP declared with a decision.
+"""The SOP clock: when a case entered its status, and when that step was found overdue.
 
-Revision ID: 0006_inbox
-Revises: 0005
+Revision ID: 0007_inbox
+Revises: 0006_records
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 
-revision = '0006_inbox'
-down_revision = '0005'
+revision = '0007_inbox'
+down_revision = '0006_records'
 branch_labels = None
 depends_on = None
 
@@ -21,13 +20,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('overdue_at', sa.DateTime(timezone=True), nullable=True))
     # Cases already waiting get their clock from when they were found.
     op.execute("UPDATE comment SET status_since = found_at")
-    with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('actor_nip', sa.String(length=18), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.drop_column('actor_nip')
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_column('overdue_at')
         batch_op.drop_column('status_since')

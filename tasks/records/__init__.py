@@ -1,0 +1,1 @@
+"""The records the law asks for: case hardfiles, the inventory register, recaps and destruction records."""
