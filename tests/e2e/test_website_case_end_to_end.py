@@ -250,7 +250,7 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_when_a_later_check_retrie
     assert "Perlu penanganan" in description and "dicoba lagi otomatis" in description
     run_check()  # too early: operations see the case and when it will be tried again
     queue = Artifact.get("antrean-persetujuan").data
-    assert f"**#{case.id}**" in queue and "dicoba lagi otomatis" in queue
+    assert f"| [#{case.id}](" in queue and "dicoba lagi otomatis" in queue
     assert flow_run(case.respond_flow_run_id).state.is_paused()
     assert wordpress.site.request_count("POST") == posts_before  # the platform was left alone
 
