@@ -7,7 +7,7 @@ from prefect import get_client
 from prefect.states import Cancelled
 from sqlalchemy import select
 
-from db.models import CaseStatus, Comment, Event
+from db.models import CaseStatus, Event
 from db.session import session_scope
 from tests.e2e.test_website_case_end_to_end import cases, flow_run, run_check, wait_suspended
 
