@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     event,
     false,
 )
+from sqlalchemy import text as sql  # not `text`: Comment has a column of that name
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 # The case's states are imported from here by most of the code: they belong to the Comment.
@@ -93,7 +95,17 @@ class Comment(CaseLifeCycle, Base):
     """An incoming comment and the case built around it."""
 
     __tablename__ = "comment"
-    __table_args__ = (UniqueConstraint("channel_id", "external_id", name="uq_comment_channel_external"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "external_id", name="uq_comment_channel_external"),
+        # The queries that must stay fast with millions of stored comments (benchmarks/queries.py):
+        # the approval queue and new cases by status, a check's inventory, open and troubled cases.
+        Index("ix_comment_status_found_at", "status", "found_at"),
+        Index("ix_comment_check_run_id", "check_run_id"),
+        Index("ix_comment_open", "status", postgresql_where=sql("status <> 'archived'"),
+              sqlite_where=sql("status <> 'archived'")),
+        Index("ix_comment_troubled", "id", postgresql_where=sql("last_error IS NOT NULL"),
+              sqlite_where=sql("last_error IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))

@@ -7,8 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
@@ -62,6 +60,9 @@ def lock_for_writing(session: Session) -> None:
 
 def migrate(url: str | None = None) -> None:
     """Bring the schema to the newest Alembic revision (the only way the schema changes)."""
+    from alembic import command  # imported here: flow runs never migrate, and Alembic costs ~0.2 s
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = get_engine(url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,47 @@ from simulator.platforms import PLATFORMS
 from tanggap.settings import REPO_ROOT
 from tasks.channels.credentials import env_name
 
-PREFECT_PORT = 4200
+DEFAULT_PREFECT_PORT = 4200
+
+# The embedded default's Prefect server (SQLite), tuned for bursts of runs on a small machine:
+# - a run that waits for a free channel slot asks again within a second or two instead of up
+#   to 30 s (Prefect answers 423 with a Retry-After that grows with every refusal in a burst);
+# - a run is marked Late only after a minute in the queue: marking is a write that competes
+#   with the runs themselves, and a burst of cases is expected to wait a little.
+SERVER_SETTINGS = {
+    "PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS": "60",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def prefect_port() -> int:
+    """TANGGAP_PREFECT_PORT, or 4200."""
+    value = os.environ.get("TANGGAP_PREFECT_PORT", str(DEFAULT_PREFECT_PORT))
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.exit(f"TANGGAP_PREFECT_PORT harus nomor port 1-65535, bukan {value!r}.")
+    return int(value)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def refuse_busy_ports(prefect: int) -> None:
+    """Stop before starting anything when a port we need is taken, and say what to do."""
+    if not port_is_free(prefect):
+        sys.exit(f"Port {prefect} untuk server Prefect sudah dipakai proses lain (mungkin Tanggap yang masih "
+                 f"berjalan). Hentikan proses itu, atau pilih port lain, misalnya:\n"
+                 f"  TANGGAP_PREFECT_PORT={prefect + 100} make run")
+    busy = [str(p.port) for p in PLATFORMS if not port_is_free(p.port)]
+    if busy:
+        sys.exit(f"Port simulator kanal {', '.join(busy)} sudah dipakai proses lain (mungkin Tanggap yang masih "
+                 "berjalan). Hentikan proses itu lalu jalankan make run lagi.")
 
 
 def _wait_for(url: str, what: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
@@ -43,9 +84,9 @@ def _start(args: list[str], log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def set_demo_environment(data_dir: Path) -> None:
+def set_demo_environment(data_dir: Path, port: int = DEFAULT_PREFECT_PORT) -> None:
     """Environment for this process and its children (the embedded default's settings)."""
-    api = f"http://127.0.0.1:{PREFECT_PORT}/api"
+    api = f"http://127.0.0.1:{port}/api"
     env = os.environ
     env.setdefault("TANGGAP_DATA_DIR", str(data_dir))
     for platform in PLATFORMS:  # the simulators' demo credentials, never real ones
@@ -54,10 +95,10 @@ def set_demo_environment(data_dir: Path) -> None:
         "PREFECT_HOME": str(data_dir / "prefect"),
         "PREFECT_API_URL": api,
         "PREFECT_UI_API_URL": api,
-        "PREFECT_UI_URL": f"http://127.0.0.1:{PREFECT_PORT}",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_RUNNER_POLL_FREQUENCY": "2",  # resumed runs restart within seconds
+        "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
     })
+    for name, value in SERVER_SETTINGS.items():
+        env.setdefault(name, value)
 
 
 def main() -> None:
@@ -66,11 +107,15 @@ def main() -> None:
     options = parser.parse_args()
     data_dir = options.data_dir.resolve()
     logs = data_dir / "logs"
-    set_demo_environment(data_dir)
+    port = prefect_port()
+    refuse_busy_ports(port)
+    set_demo_environment(data_dir, port)
     python = sys.executable
     children: list[subprocess.Popen] = []
 
     def stop(*_):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        print("\nMenghentikan Tanggap: alur kerja, simulator kanal, lalu server Prefect ...", flush=True)
         # The flows first, the Prefect server last: the runner still talks to it while it stops.
         for child in reversed(children):
             if child.poll() is None:
@@ -79,13 +124,14 @@ def main() -> None:
                     child.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     os.killpg(child.pid, signal.SIGKILL)
+        print("Tanggap berhenti. Kasus yang menunggu tetap tersimpan; `make run` lagi untuk melanjutkan.", flush=True)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
     print("Tanggap: menyiapkan server Prefect, simulator kanal dan alur kerja ...", flush=True)
-    server = _start([python, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(PREFECT_PORT)],
+    server = _start([python, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                     logs / "prefect-server.log")
     children.append(server)
     simulator = _start([python, "-m", "simulator", "--state-dir", str(data_dir / "simulator")],
@@ -99,7 +145,7 @@ def main() -> None:
     children.append(served)
     _first_check(served, logs / "serve.log")
 
-    ui = f"http://127.0.0.1:{PREFECT_PORT}"
+    ui = f"http://127.0.0.1:{port}"
     simulator_pages = "\n                          ".join(
         f"{p.channel['name']}: http://127.0.0.1:{p.port}/" for p in PLATFORMS)
     print(f"""

@@ -73,6 +73,8 @@ class Settings:
     team_lead_follow_up: bool  # SOP step 2: the Ketua Tim Kerja follows the draft up before correction
     deadline_check_minutes: float  # how often overdue steps are looked for (and the queue's ages renewed)
     reminder_block: str  # the notification block that reminders of overdue steps go through
+    warm_start: bool  # flow runs forked from a warm parent under serve (tanggap/warm_runs.py)
+    poll_seconds: float  # how often serve looks for runs to start (a resumed case waits this long)
 
     @property
     def archive_dir(self) -> Path:
@@ -150,6 +152,8 @@ def _cached(env_items: tuple) -> Settings:
         team_lead_follow_up=_switch("TANGGAP_TEAM_LEAD_FOLLOW_UP", env.get("TANGGAP_TEAM_LEAD_FOLLOW_UP", "1")),
         deadline_check_minutes=deadline_check,
         reminder_block=env.get("TANGGAP_REMINDER_BLOCK", "tanggap-pengingat"),
+        warm_start=env.get("TANGGAP_WARM_START", "1") not in ("0", "false", "no"),
+        poll_seconds=float(env.get("TANGGAP_POLL_SECONDS", "1")),
     )
 
 

@@ -6,6 +6,13 @@ deadline watch, so the ages and overdue marks stay current. The UI's run list fi
 the last 7 days by default in the classic UI; this list has no such limit. The same
 Markdown is the artifact's description, which the key's page (`/v2/artifacts/key/...`)
 shows on top, so the link opens on the table rather than on a timeline of versions.
+
+A new version is written only when the list changed: a resumed run replays its steps and would
+otherwise write the same list again, and on the embedded default (Prefect on SQLite) every
+write competes with the runs for the one database lock, while a read does not. Runs refresh
+at the same time, so a run may write a list read just before another run's change: after
+writing, a run reads the database again and writes once more if the list moved meanwhile.
+The last run to write has thus read the database after every change before it.
 """
 
 from __future__ import annotations
@@ -52,11 +59,29 @@ def queue_markdown(session, now) -> tuple[str, int]:
 
 def refresh_approval_queue() -> int:
     """Publish the current queue (inside Prefect runs); returns how many cases wait."""
-    with session_scope() as session:
-        markdown, count = queue_markdown(session, utcnow())
+    markdown, count = _current()
     if in_prefect_run():
-        create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown, description=markdown)
+        for _ in range(_MAX_WRITES):
+            if _published_markdown() == markdown:
+                break
+            create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown, description=markdown)
+            markdown, count = _current()  # a change made while this list was written?
     return count
+
+
+_MAX_WRITES = 5  # the list settles once the cases stop changing; never loop for long
+
+
+def _current() -> tuple[str, int]:
+    with session_scope() as session:
+        return queue_markdown(session, utcnow())
+
+
+def _published_markdown() -> str | None:
+    from prefect.artifacts import Artifact
+
+    latest = Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY)
+    return latest.data if latest else None
 
 
 def _trouble_state(case: Comment) -> str:

@@ -10,7 +10,7 @@ import logging
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Event, utcnow
@@ -61,6 +61,17 @@ def record(session: Session, step: str, phase: str, *, comment_id: int | None = 
                   at=at or utcnow(), flow_run_id=current_flow_run_id())
     session.add(event)
     return event
+
+
+def record_many(session: Session, step: str, phase: str, *, comment_ids: list[int], detail: str = "",
+                at: datetime | None = None) -> None:
+    """The same event for many cases in one statement (a check storing a large listing)."""
+    if step not in SOP_STEPS:
+        raise ValueError(f"unknown step {step!r}")
+    if comment_ids:
+        at, flow_run_id = at or utcnow(), current_flow_run_id()
+        session.execute(insert(Event), [dict(step=step, phase=phase, comment_id=comment_id, detail=detail, at=at,
+                                             flow_run_id=flow_run_id) for comment_id in comment_ids])
 
 
 def start_once(session: Session, step: str, *, comment_id: int, detail: str = "") -> None:

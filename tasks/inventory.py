@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from prefect import task
 from prefect.artifacts import create_table_artifact
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Channel, CheckRun, Comment, Publication, UnreadableItem, utcnow
@@ -102,24 +102,19 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
                 known[external_id].awaiting_moderation = incoming.awaiting_moderation
             elif external_id not in ours:
                 fresh.setdefault(external_id, incoming)
-        new = 0
-        for incoming, verdict in zip(fresh.values(), classify_many([c.text for c in fresh.values()], config.kind)):
-            comment = Comment(
-                channel=channel, external_id=incoming.ref.external_id, thread_id=incoming.ref.thread_id,
-                parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
-                author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
-                posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
-                category=verdict.category, triage=verdict.as_record(), can_hide=incoming.can_hide,
-                awaiting_moderation=incoming.awaiting_moderation,
-            )
-            try:
-                with session.begin_nested():  # a concurrent check may have stored it a moment ago
-                    session.add(comment)
-            except IntegrityError:
-                continue
-            events.record(session, "check", "start", comment_id=comment.id, at=check.started_at)
-            events.record(session, "check", "end", comment_id=comment.id, detail=f"pemeriksaan #{check_run_id}")
-            new += 1
+        rows = [
+            dict(channel_id=channel.id, external_id=incoming.ref.external_id, thread_id=incoming.ref.thread_id,
+                 parent_external_id=incoming.ref.parent_external_id, author_name=incoming.author_name[:300],
+                 author_external_id=incoming.author_external_id, text=incoming.text, link=incoming.link,
+                 posted_at=incoming.posted_at, raw_payload=incoming.raw, check_run_id=check_run_id,
+                 category=verdict.category, triage=verdict.as_record(), can_hide=incoming.can_hide,
+                 awaiting_moderation=incoming.awaiting_moderation)
+            for incoming, verdict in zip(fresh.values(), classify_many([c.text for c in fresh.values()], config.kind))
+        ]
+        stored = _insert_new(session, rows)
+        events.record_many(session, "check", "start", comment_ids=stored, at=check.started_at)
+        events.record_many(session, "check", "end", comment_ids=stored, detail=f"pemeriksaan #{check_run_id}")
+        new = len(stored)
         _keep_unreadable(session, channel, check_run_id, listing)
         if listing.cursor and channel.cursor == listing.started_from:
             channel.cursor = listing.cursor
@@ -129,6 +124,26 @@ def store_comments(check_run_id: int, config: ChannelConfig, listing: Listing) -
         if notes or listing.problems:
             check.errors = {**check.errors, config.key: "; ".join(notes + listing.problems)[:4000]}
         return new
+
+
+def _insert_new(session, rows: list[dict]) -> list[int]:
+    """Insert a whole listing in one statement; returns the new case ids. Only when a concurrent
+    check stored some of them a moment ago, fall back to one savepoint per comment."""
+    if not rows:
+        return []
+    statement = insert(Comment).returning(Comment.id, sort_by_parameter_order=True)
+    try:
+        with session.begin_nested():
+            return list(session.scalars(statement, rows))
+    except IntegrityError:
+        kept = []
+        for row in rows:
+            try:
+                with session.begin_nested():
+                    kept.append(session.scalar(insert(Comment).returning(Comment.id), row))
+            except IntegrityError:
+                continue
+        return kept
 
 
 def _keep_unreadable(session, channel: Channel, check_run_id: int, listing: Listing) -> None:

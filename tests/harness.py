@@ -81,17 +81,19 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
     return env
 
 
-def start_prefect_server(home: Path, *, ui: bool = False, auth_string: str | None = None
-                         ) -> tuple[subprocess.Popen, str]:
+def start_prefect_server(home: Path, settings: dict | None = None, *, ui: bool = False,
+                         auth_string: str | None = None) -> tuple[subprocess.Popen, str]:
     """`prefect server start` on SQLite in `home`, on a free loopback port; returns (process, API URL).
 
-    With `ui` the UI is served too (it calls the API at this port); with `auth_string` the API
-    asks every client for it (PREFECT_SERVER_API_AUTH_STRING).
+    `settings`: extra environment for the server (e.g. tanggap.demo.SERVER_SETTINGS). With `ui`
+    the UI is served too (it calls the API at this port); with `auth_string` the API asks every
+    client for it (PREFECT_SERVER_API_AUTH_STRING).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_UI_API_URL": url, "PREFECT_API_URL": url}
+           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_UI_API_URL": url, "PREFECT_API_URL": url,
+           **(settings or {})}
     if auth_string:
         env.update(PREFECT_SERVER_API_AUTH_STRING=auth_string, PREFECT_API_AUTH_STRING=auth_string)
     log = open(home / "server.log", "w")
