@@ -1,15 +1,15 @@
 """The SOP clock: when a case entered its status, and when that step was found overdue.
 
-Revision ID: 0007_inbox
-Revises: 0006_records
+Revision ID: 0008_inbox
+Revises: 0007_perf
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 
-revision = '0007_inbox'
-down_revision = '0006_records'
+revision = '0008_inbox'
+down_revision = '0007_perf'
 branch_labels = None
 depends_on = None
 
