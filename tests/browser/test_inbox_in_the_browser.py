@@ -120,7 +120,7 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     page.goto(queue_url(sop.HEAD_OF_GENERAL_AFFAIRS, ui))
     page.get_by_role("link", name=question_run.name).click()
     page.wait_for_url(f"**/flow-run/{question_run.id}**")
-    dialog = open_resume_dialog(page, page.url)
+    dialog = open_resume_dialog(page, page.url, expecting="batas")
     comment = dialog.locator("blockquote").first
     draft = field(dialog, "Teks jawaban")
     assert question.text[:40] in comment.inner_text().replace("\n", " ")
@@ -162,8 +162,7 @@ def test_approvers_work_their_queues_in_the_browser_and_overdue_steps_send_remin
     page.goto(queue_url(sop.HEAD_OF_CENTRE, ui))
     page.get_by_role("link", name=escalated.name).click()
     page.wait_for_url(f"**/flow-run/{escalated.id}**")
-    dialog = open_resume_dialog(page, page.url)
-    assert "Menyangkut fasilitas asrama" in dialog.inner_text()
+    dialog = open_resume_dialog(page, page.url, expecting="Menyangkut fasilitas asrama")  # the escalation note
     field(dialog, "Isi keputusan / disposisi").fill("Perbaikan AC asrama dijadwalkan pekan ini.")
     field(dialog, "Jawaban akhir").fill("Mohon maaf. Perbaikan AC asrama dijadwalkan pekan ini.")
     field(dialog, "Nama Kepala Balai").fill("Kepala Balai (uji)")
