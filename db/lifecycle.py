@@ -8,12 +8,13 @@ transaction and call a verb, which raises `InvalidTransition` on a move the SOP 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 
 
 class CaseStatus(str, enum.Enum):
     NEW = "new"  # in the inventory (SOP step 1)
     DRAFTED = "drafted"  # draft answer written (step 2)
+    AWAITING_FOLLOW_UP = "awaiting_follow_up"  # with the Ketua Tim Kerja (step 2), when that stage is on
     AWAITING_CORRECTION = "awaiting_correction"  # with the Kepala Bagian Umum (step 3)
     AWAITING_DECISION = "awaiting_decision"  # escalated to the Kepala Balai (step 3)
     APPROVED = "approved"  # final answer fixed, not yet sent
@@ -27,16 +28,24 @@ class CaseStatus(str, enum.Enum):
 # Statuses in which a step is still to be done: each can fail into NEEDS_ATTENTION.
 WORKING = frozenset(CaseStatus) - {CaseStatus.ARCHIVED, CaseStatus.NEEDS_ATTENTION}
 # Nothing has been sent yet: the answer can still go back to correction or be withheld.
-UNSENT = frozenset({CaseStatus.NEW, CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION,
-                    CaseStatus.AWAITING_DECISION, CaseStatus.APPROVED})
-WAITING_FOR_PEOPLE = frozenset({CaseStatus.AWAITING_CORRECTION, CaseStatus.AWAITING_DECISION,
-                                CaseStatus.NEEDS_ATTENTION})
+UNSENT = frozenset({CaseStatus.NEW, CaseStatus.DRAFTED, CaseStatus.AWAITING_FOLLOW_UP,
+                    CaseStatus.AWAITING_CORRECTION, CaseStatus.AWAITING_DECISION, CaseStatus.APPROVED})
+WAITING_FOR_PEOPLE = frozenset({CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.AWAITING_CORRECTION,
+                                CaseStatus.AWAITING_DECISION, CaseStatus.NEEDS_ATTENTION})
+# The stage (form) a case waits at in each waiting status.
+STAGE_OF_STATUS = {CaseStatus.AWAITING_FOLLOW_UP: "follow_up", CaseStatus.AWAITING_CORRECTION: "correction",
+                   CaseStatus.AWAITING_DECISION: "decision", CaseStatus.NEEDS_ATTENTION: "attention"}
+STATUS_OF_STAGE = {stage: status for status, stage in STAGE_OF_STATUS.items()}
 
 _SOP_MOVES: dict[CaseStatus, set[CaseStatus]] = {
     CaseStatus.NEW: {CaseStatus.DRAFTED, CaseStatus.CLOSED},  # CLOSED: spam settled in one moderation
-    CaseStatus.DRAFTED: {CaseStatus.AWAITING_CORRECTION},
-    CaseStatus.AWAITING_CORRECTION: {CaseStatus.APPROVED, CaseStatus.AWAITING_DECISION, CaseStatus.CLOSED},
-    CaseStatus.AWAITING_DECISION: {CaseStatus.APPROVED, CaseStatus.CLOSED},
+    CaseStatus.DRAFTED: {CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.AWAITING_CORRECTION},
+    # Forward to correction, or close (spam needs no one further up).
+    CaseStatus.AWAITING_FOLLOW_UP: {CaseStatus.AWAITING_CORRECTION, CaseStatus.CLOSED},
+    # ... or Kembalikan: back one stage, to the Ketua Tim Kerja.
+    CaseStatus.AWAITING_CORRECTION: {CaseStatus.APPROVED, CaseStatus.AWAITING_DECISION, CaseStatus.CLOSED,
+                                     CaseStatus.AWAITING_FOLLOW_UP},
+    CaseStatus.AWAITING_DECISION: {CaseStatus.APPROVED, CaseStatus.CLOSED, CaseStatus.AWAITING_CORRECTION},
     CaseStatus.APPROVED: {CaseStatus.PUBLISHED},
     CaseStatus.PUBLISHED: {CaseStatus.CONFIRMED},
     CaseStatus.CONFIRMED: {CaseStatus.ARCHIVED},
@@ -54,6 +63,7 @@ ALLOWED_MOVES: dict[CaseStatus, frozenset[CaseStatus]] = {
 STEP_OF_STATUS = {
     CaseStatus.NEW: "draft",
     CaseStatus.DRAFTED: "correction",
+    CaseStatus.AWAITING_FOLLOW_UP: "follow_up",
     CaseStatus.AWAITING_CORRECTION: "correction",
     CaseStatus.AWAITING_DECISION: "decision",
     CaseStatus.APPROVED: "publish",
@@ -77,20 +87,45 @@ class CaseLifeCycle:
     last_error: str | None
     retry_at: datetime | None
     correction_round: int
+    status_since: datetime | None
+    overdue_at: datetime | None
 
     def _move(self, new: CaseStatus) -> None:
         if new not in ALLOWED_MOVES[self.status]:
             raise InvalidTransition(f"case {getattr(self, 'id', '?')}: {self.status.value} -> {new.value} "
                                     "is not allowed")
         self.status = new
+        # The SOP clock of the new status starts now; an earlier breach belonged to the old one.
+        self.status_since, self.overdue_at = datetime.now(timezone.utc), None
 
     # --- SOP steps 2 and 3 ------------------------------------------------------------
     def write_draft(self, text: str, *, by: str, role: str):
         self._move(CaseStatus.DRAFTED)
         return self.add_version("draft", text, author_name=by, role=role)
 
+    def await_follow_up(self) -> None:
+        """The draft goes to the Ketua Tim Kerja first (SOP step 2)."""
+        self._move(CaseStatus.AWAITING_FOLLOW_UP)
+
     def await_correction(self) -> None:
         self._move(CaseStatus.AWAITING_CORRECTION)
+
+    def forward_to_correction(self, text: str, *, by: str, role: str, note: str = "", **decision) -> None:
+        """The Ketua Tim Kerja has followed the draft up: on to the Kepala Bagian Umum."""
+        self._move(CaseStatus.AWAITING_CORRECTION)
+        self.add_decision(stage="follow_up", actor_name=by, role=role, action="teruskan", note=note, **decision)
+        self._keep_if_changed("follow_up", text, by, role)
+
+    def send_back(self, *, stage: str, by: str, role: str, note: str, **decision) -> None:
+        """Kembalikan: the case goes back one stage with the note; the earlier stage is asked afresh."""
+        back = {CaseStatus.AWAITING_CORRECTION: CaseStatus.AWAITING_FOLLOW_UP,
+                CaseStatus.AWAITING_DECISION: CaseStatus.AWAITING_CORRECTION}.get(self.status)
+        if back is None:
+            raise InvalidTransition(f"case {getattr(self, 'id', '?')}: nothing to send back to from "
+                                    f"{self.status.value}")
+        self._move(back)
+        self.add_decision(stage=stage, actor_name=by, role=role, action="kembalikan", note=note, **decision)
+        self.correction_round = (self.correction_round or 0) + 1
 
     def approve(self, text: str, *, stage: str, by: str, role: str, action: str, note: str = "", **decision) -> None:
         """The answer is final: it goes out as `text` (a new version when someone changed it)."""

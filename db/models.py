@@ -142,6 +142,9 @@ class Comment(CaseLifeCycle, Base):
     attention_step: Mapped[str | None] = mapped_column(String(32))
     resume_status: Mapped[CaseStatus | None] = _status_column(nullable=True)
     attention_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The SOP clock: when the case entered its status, and when that step was found overdue (once).
+    status_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the retention ended and the commenter's name, account id and raw payload were removed.
     personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -203,7 +206,7 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
-    stage: Mapped[str] = mapped_column(String(32))  # correction | decision
+    stage: Mapped[str] = mapped_column(String(32))  # follow_up | correction | decision | attention
     actor_name: Mapped[str] = mapped_column(String(200))
     actor_nip: Mapped[str | None] = mapped_column(String(32))  # civil-servant number, when the form asks for it
     role: Mapped[str] = mapped_column(String(100))

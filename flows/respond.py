@@ -14,11 +14,14 @@ from tasks.cases import case_status
 from tasks.drafting import draft_reply
 from tasks.failures import put_aside
 from tasks.operations import ask_operations, record_operations_choice
+from tasks.inbox import label_finished_run
 from tasks.publishing import confirm_reply, hide_comment, publish_reply
-from tasks.review import ask_for_correction, ask_for_decision, record_correction, record_decision
+from tasks.review import ask, record_answer, waiting_stage
 
 
-@flow(name="respond", flow_run_name="tanggapi-kasus-{comment_id}")
+# No flow_run_name: the engine would rename the run each time it starts again, and the inbox
+# names it for its stage instead (tasks/inbox.py); new runs are named when created (respond_runs).
+@flow(name="respond")
 def respond(comment_id: int) -> str:
     """Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan."""
     while True:
@@ -32,21 +35,19 @@ def respond(comment_id: int) -> str:
                 raise  # the case was finished meanwhile: nothing to park
 
 
-
 def follow_the_sop(comment_id: int) -> str:
-    draft_reply(comment_id)  # step 2: Ketua Tim's draft from the template
+    draft_reply(comment_id)  # step 2: the draft from the knowledge base and the template
 
-    if case_status(comment_id) in (CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION):
-        correction = ask_for_correction(comment_id)  # step 3: waits for the Kepala Bagian Umum
-        record_correction(comment_id, correction)
-
-    if case_status(comment_id) == CaseStatus.AWAITING_DECISION:
-        decision = ask_for_decision(comment_id)  # step 3: internal policy, waits for the Kepala Balai
-        record_decision(comment_id, decision)
+    # Step 2's follow-up by the Ketua Tim Kerja (when on), step 3's correction by the Kepala Bagian
+    # Umum and, for internal policy, the Kepala Balai's decision; *Kembalikan* goes one stage back.
+    while stage := waiting_stage(case_status(comment_id)):
+        record_answer(comment_id, stage, ask(comment_id, stage))
 
     note = publish_reply(comment_id)  # step 4: only an approved answer is sent, and only once
     if note:
         return note  # another run holds the case and finishes it
     confirm_reply(comment_id)  # step 5: the answer is visible to the commenter
     hide_comment(comment_id)  # only when a person closed it as spam or abuse
-    return archive_case(comment_id)  # softfile + hardfile, answered or closed
+    outcome = archive_case(comment_id)  # softfile + hardfile, answered or closed
+    label_finished_run(comment_id)  # off every role's queue
+    return outcome

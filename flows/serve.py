@@ -16,6 +16,7 @@ from prefect.runner import Runner
 
 from flows.check_comments import check_comments
 from flows.respond import respond
+from flows.watch_deadlines import watch_deadlines
 from tanggap.settings import Settings, get_settings
 from tanggap.startup import prepare
 
@@ -35,6 +36,13 @@ def add_deployments(runner: Runner, settings: Settings) -> None:
     )
     # No deployment concurrency limit here: a waiting run would lose its slot and crash.
     runner.add_flow(respond, name="per-comment", description="SOP langkah 2-5 untuk satu komentar.")
+    runner.add_flow(
+        watch_deadlines,
+        name="sop-clock",
+        interval=timedelta(minutes=settings.deadline_check_minutes) if settings.deadline_check_minutes else None,
+        concurrency_limit=1,  # never waits for people; one at a time records each breach once
+        description="Batas waktu SOP: catat dan ingatkan langkah yang terlambat; perbarui antrean.",
+    )
     add_records_deployments(runner, settings)
 
 
@@ -80,7 +88,7 @@ def add_records_deployments(runner: Runner, settings: Settings) -> None:
 
 def main() -> None:
     settings = get_settings()
-    prepare(settings)
+    logger.info("Tanggap: %s", prepare(settings))
     if settings.warm_start:
         from tanggap import warm_runs
 

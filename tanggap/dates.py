@@ -15,3 +15,11 @@ def tanggal(moment: datetime, *, time_separator: str = ":", word_before_time: st
     local = moment.astimezone(WIB)
     clock = f"{local:%H}{time_separator}{local:%M}"
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {word_before_time}{clock} WIB"
+
+
+def clock_time(moment: datetime, now: datetime | None = None) -> str:
+    """A deadline as a WIB clock time, '19.50 WIB', with the date ('2 Des 08.00 WIB') when not today."""
+    local = moment.astimezone(WIB)
+    today = (now or datetime.now(WIB)).astimezone(WIB).date()
+    day = "" if local.date() == today else f"{local.day} {MONTHS[local.month - 1][:3]} "
+    return f"{day}{local:%H.%M} WIB"

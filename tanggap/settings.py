@@ -69,6 +69,10 @@ class Settings:
     serve_limit: int
     records: RecordsSettings
     office: Office
+    sop_minutes: tuple[int, ...]  # standard minutes of SOP steps 1-5
+    team_lead_follow_up: bool  # SOP step 2: the Ketua Tim Kerja follows the draft up before correction
+    deadline_check_minutes: float  # how often overdue steps are looked for (and the queue's ages renewed)
+    reminder_block: str  # the notification block that reminders of overdue steps go through
     warm_start: bool  # flow runs forked from a warm parent under serve (tanggap/warm_runs.py)
     poll_seconds: float  # how often serve looks for runs to start (a resumed case waits this long)
 
@@ -98,6 +102,25 @@ def load_channels(path: Path) -> list[ChannelConfig]:
     return channels
 
 
+def _sop_minutes(value: str) -> tuple[int, ...]:
+    parts = value.replace(",", "/").split("/")
+    try:
+        minutes = tuple(int(p) for p in parts)
+    except ValueError:
+        minutes = ()
+    if len(minutes) != 5 or any(m <= 0 for m in minutes):
+        raise SettingsError(f"TANGGAP_SOP_MINUTES must be five positive whole minutes like 10/30/15/5/5, got {value!r}")
+    return minutes
+
+
+def _switch(name: str, value: str) -> bool:
+    if value.lower() in ("1", "true", "ya", "on"):
+        return True
+    if value.lower() in ("0", "false", "tidak", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, got {value!r}")
+
+
 @lru_cache(maxsize=None)
 def _cached(env_items: tuple) -> Settings:
     env = dict(env_items)
@@ -105,6 +128,9 @@ def _cached(env_items: tuple) -> Settings:
     interval = float(env.get("TANGGAP_CHECK_INTERVAL_MINUTES", "10"))
     if interval < 0:
         raise SettingsError("TANGGAP_CHECK_INTERVAL_MINUTES must be positive, or 0 for no schedule")
+    deadline_check = float(env.get("TANGGAP_DEADLINE_CHECK_MINUTES", "5"))
+    if deadline_check < 0:
+        raise SettingsError("TANGGAP_DEADLINE_CHECK_MINUTES must be positive, or 0 for no schedule")
     return Settings(
         data_dir=data_dir,
         database_url=env.get("TANGGAP_DATABASE_URL", f"sqlite:///{data_dir / 'tanggap.db'}"),
@@ -122,6 +148,10 @@ def _cached(env_items: tuple) -> Settings:
             telepon=env.get("TANGGAP_OFFICE_PHONE", ""),
             alamat=env.get("TANGGAP_OFFICE_ADDRESS", "Jl. Raya Ketindan No. 1, Lawang, Kabupaten Malang, Jawa Timur"),
         ),
+        sop_minutes=_sop_minutes(env.get("TANGGAP_SOP_MINUTES", "10/30/15/5/5")),
+        team_lead_follow_up=_switch("TANGGAP_TEAM_LEAD_FOLLOW_UP", env.get("TANGGAP_TEAM_LEAD_FOLLOW_UP", "1")),
+        deadline_check_minutes=deadline_check,
+        reminder_block=env.get("TANGGAP_REMINDER_BLOCK", "tanggap-pengingat"),
         warm_start=env.get("TANGGAP_WARM_START", "1") not in ("0", "false", "no"),
         poll_seconds=float(env.get("TANGGAP_POLL_SECONDS", "1")),
     )

@@ -1,8 +1,11 @@
 """The approval queue: every case waiting for a person, oldest first, and every unfinished case
 whose last step failed, as one Markdown artifact operations can watch.
 
-Rebuilt from the database whenever a case starts or stops waiting, so it is always current;
-the UI's run list filters on the last 7 days by default, this list has no such limit.
+Rebuilt from the database whenever a case starts or stops waiting, and by the scheduled
+deadline watch, so the ages and overdue marks stay current. The UI's run list filters on
+the last 7 days by default in the classic UI; this list has no such limit. The same
+Markdown is the artifact's description, which the key's page (`/v2/artifacts/key/...`)
+shows on top, so the link opens on the table rather than on a timeline of versions.
 
 A new version is written only when the list changed: a resumed run replays its steps and would
 otherwise write the same list again, and on the embedded default (Prefect on SQLite) every
@@ -16,18 +19,42 @@ from __future__ import annotations
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
-from prefect.settings import PREFECT_UI_URL
 from sqlalchemy import select
 
+from db.lifecycle import STAGE_OF_STATUS
 from db.models import CaseStatus, Comment, utcnow
 from db.session import session_scope
+from tanggap import sop
 
 from .channels.text import excerpt
 from .events import in_prefect_run, operations_log
-from .rendering import markdown_escape, waktu
+from .rendering import render
 
 APPROVAL_QUEUE_ARTIFACT_KEY = "antrean-persetujuan"
-_WAITING_FOR = {CaseStatus.AWAITING_CORRECTION: "Kepala Bagian Umum", CaseStatus.AWAITING_DECISION: "Kepala Balai"}
+_PEOPLE_STAGES = ("follow_up", "correction", "decision")
+
+
+def queue_markdown(session, now) -> tuple[str, int]:
+    """The queue as Markdown, and how many cases wait for a person."""
+    from .inbox import case_url  # inbox imports this module's users; imported late to stay acyclic
+
+    waiting_statuses = [s for s, stage in STAGE_OF_STATUS.items() if stage in _PEOPLE_STAGES]
+    waiting = session.scalars(select(Comment).where(Comment.status.in_(waiting_statuses))
+                              .order_by(Comment.status_since, Comment.id)).all()
+    troubled = session.scalars(
+        select(Comment).where(Comment.last_error.is_not(None), Comment.status != CaseStatus.ARCHIVED)
+        .order_by(Comment.id)).all()
+    rows = []
+    for case in waiting:
+        stage = STAGE_OF_STATUS[case.status]
+        due = sop.deadline(case.status_since or case.found_at, stage)
+        rows.append({"case": case, "url": case_url(case.respond_flow_run_id), "role": sop.STEPS[stage].role.title,
+                     "stage": sop.STAGE_NAMES[stage], "due": due, "late": due is not None and due < now,
+                     "minutes": int((now - case.found_at).total_seconds() // 60),
+                     "excerpt": excerpt(case.text, 80)})
+    problems = [{"case": c, "url": case_url(c.respond_flow_run_id), "state": _trouble_state(c)} for c in troubled]
+    markdown = render("artifacts/approval_queue.md.j2", rows=rows, problems=problems, now=now)
+    return markdown, len(rows)
 
 
 def refresh_approval_queue() -> int:
@@ -36,63 +63,25 @@ def refresh_approval_queue() -> int:
     Best effort: the queue is a view. A write the Prefect server refuses (busy, timed out) is
     logged and left to the next refresh; it never fails the case's step.
     """
-    waiting, markdown = _queue_markdown()
+    markdown, count = _current()
     if in_prefect_run():
         try:
             for _ in range(_MAX_WRITES):
                 if _published_markdown() == markdown:
                     break
-                create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown,
-                                         description="Kasus yang menunggu koreksi atau keputusan, dan kasus bermasalah")
-                waiting, markdown = _queue_markdown()  # a change made while this list was written?
+                create_markdown_artifact(key=APPROVAL_QUEUE_ARTIFACT_KEY, markdown=markdown, description=markdown)
+                markdown, count = _current()  # a change made while this list was written?
         except Exception as exc:  # noqa: BLE001 - see the docstring
             operations_log().warning("Antrean persetujuan tidak dapat diperbarui sekarang: %s", exc)
-    return waiting
+    return count
 
 
 _MAX_WRITES = 5  # the list settles once the cases stop changing; never loop for long
 
 
-def _queue_markdown() -> tuple[int, str]:
-    """(cases waiting, the queue as Markdown), read from the database now."""
-    ui = (PREFECT_UI_URL.value() or "").rstrip("/")  # empty: links relative to the UI itself
+def _current() -> tuple[str, int]:
     with session_scope() as session:
-        waiting = session.scalars(
-            select(Comment).where(Comment.status.in_(list(_WAITING_FOR))).order_by(Comment.found_at)
-        ).all()
-        troubled = session.scalars(
-            select(Comment).where(Comment.last_error.is_not(None), Comment.status != CaseStatus.ARCHIVED)
-            .order_by(Comment.id)
-        ).all()
-        problems = [
-            f"- **#{c.id}** ({markdown_escape(c.channel.name)}, {_trouble_state(c)}): "
-            f"{markdown_escape((c.last_error or '')[:300])} [buka]({ui}/runs/flow-run/{c.respond_flow_run_id})"
-            for c in troubled
-        ]
-        now = utcnow()
-        rows = [
-            f"| #{c.id} | {_WAITING_FOR[c.status]} | {markdown_escape(c.channel.name)} "
-            f"| {markdown_escape(c.author_name[:60])} | {markdown_escape(excerpt(c.text, 80))} "
-            f"| {int((now - c.found_at).total_seconds() // 60)} menit | [buka]({ui}/runs/flow-run/{c.respond_flow_run_id}) |"
-            for c in waiting
-        ]
-    table = (
-        "| Kasus | Menunggu | Kanal | Penulis | Komentar | Lama | Formulir |\n|---|---|---|---|---|---|---|\n"
-        + "\n".join(rows)
-        if rows else "_Tidak ada kasus yang menunggu._"
-    )
-    markdown = f"## Antrean persetujuan ({len(rows)} kasus)\n\n{table}\n"
-    if problems:
-        markdown += f"\n## Kasus bermasalah ({len(problems)})\n\n" + "\n".join(problems) + "\n"
-    return len(rows), markdown
-
-
-def _trouble_state(case: Comment) -> str:
-    if case.status != CaseStatus.NEEDS_ATTENTION:
-        return f"{case.status.value}, percobaan terakhir gagal, dicoba lagi"
-    if case.retry_at:
-        return f"perlu penanganan, dicoba lagi otomatis setelah {waktu(case.retry_at)}"
-    return "perlu penanganan, menunggu petugas"
+        return queue_markdown(session, utcnow())
 
 
 def _published_markdown() -> str | None:
@@ -100,6 +89,14 @@ def _published_markdown() -> str | None:
 
     latest = Artifact.get(APPROVAL_QUEUE_ARTIFACT_KEY)
     return latest.data if latest else None
+
+
+def _trouble_state(case: Comment) -> str:
+    if case.status != CaseStatus.NEEDS_ATTENTION:
+        return f"{case.status.value}, percobaan terakhir gagal, dicoba lagi"
+    if case.retry_at:
+        return "perlu penanganan, dicoba lagi otomatis"
+    return "perlu penanganan, menunggu petugas"
 
 
 @task(task_run_name="terbitkan-antrean-persetujuan")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import logging
@@ -13,20 +14,25 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Event, utcnow
+from tanggap import sop
+
+
+class _SopSteps(Mapping):
+    """Step name -> (SOP step number, label, standard minutes), read live from `tanggap.sop`."""
+
+    def __getitem__(self, key: str) -> tuple[int | None, str, int | None]:
+        step = sop.STEPS[key]
+        return step.number, step.label, step.minutes
+
+    def __iter__(self):
+        return iter(sop.STEPS)
+
+    def __len__(self) -> int:
+        return len(sop.STEPS)
+
 
 # Step names in the log and the SOP step each one belongs to, with its service standard.
-SOP_STEPS = {
-    "check": (1, "Pemeriksaan & inventarisasi komentar", 10),
-    "draft": (2, "Penyusunan draf jawaban", 30),
-    "correction": (3, "Koreksi oleh Kepala Bagian Umum", 15),
-    "decision": (3, "Keputusan Kepala Balai (kebijakan internal)", 15),
-    "publish": (4, "Pengiriman jawaban", 5),
-    "confirm": (5, "Konfirmasi jawaban diterima", 5),
-    "hide": (None, "Penyembunyian komentar dari publik", None),
-    "archive": (None, "Pengarsipan softfile & hardfile", None),
-    "attention": (None, "Penanganan kasus bermasalah oleh petugas", None),
-    "restart": (None, "Run dimulai ulang oleh pemeriksaan", None),
-}
+SOP_STEPS = _SopSteps()
 
 
 def in_prefect_run() -> bool:

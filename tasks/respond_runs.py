@@ -44,7 +44,8 @@ def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
         for comment_id, idempotency_key in runs:
             try:
                 flow_run = client.create_flow_run_from_deployment(
-                    deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key)
+                    deployment.id, parameters={"comment_id": comment_id}, idempotency_key=idempotency_key,
+                    name=f"tanggapi-kasus-{comment_id}")
             except Exception as exc:  # noqa: BLE001 - one refused run never stops the batch
                 # The case keeps no run, so the next check asks again with the same key.
                 events.operations_log().warning("Kasus %s belum mendapat run (dicoba lagi pada pemeriksaan "

@@ -1,4 +1,5 @@
-"""SOP step 3: the Kepala Bagian Umum corrects the draft; internal policy goes to the Kepala Balai.
+"""SOP steps 2 and 3 as people do them: the Ketua Tim Kerja follows the draft up (when that stage
+is on), the Kepala Bagian Umum corrects it, and internal policy goes to the Kepala Balai.
 
 The flow run waits for each of them with `suspend_flow_run`: no process is held while a
 case waits, and the run starts again from the top once someone answers the form in the
@@ -9,19 +10,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 import pydantic
 from prefect import task
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from db.lifecycle import STATUS_OF_STAGE
 from db.models import CaseStatus, Comment, utcnow
 from db.session import session_scope
+from tanggap import sop
 
-from . import events
+from . import events, inbox
 from .approval_queue import refresh_approval_queue
 from .cases import load_case
 from .channels import CONNECTORS
@@ -29,76 +31,121 @@ from .rendering import render
 from .composing import NEEDS_MANUAL
 from .triage import CATEGORY_LABELS, HIGH_CONFIDENCE, classify
 
-HEAD_OF_GENERAL_AFFAIRS = "Kepala Bagian Umum"
-CORRECTION_ACTIONS = ("setujui", "eskalasi", "tutup", "sembunyikan")
-FORM_KEYS = {"correction": "koreksi", "decision": "keputusan"}
-HEAD_OF_CENTRE = "Kepala Balai"
-SOP_TOTAL_MINUTES = 65  # 10 + 30 + 15 + 5 + 5 minutes of the SOP's service standard
+HEAD_OF_GENERAL_AFFAIRS = sop.HEAD_OF_GENERAL_AFFAIRS.title
+HEAD_OF_CENTRE = sop.HEAD_OF_CENTRE.title
+TEAM_LEAD = sop.TEAM_LEAD.title
+FOLLOW_UP_ACTIONS = ("teruskan", "tutup")
+CORRECTION_ACTIONS = ("setujui", "eskalasi", "kembalikan", "tutup", "sembunyikan")
+DECISION_ACTIONS = ("kirim", "kembalikan", "tutup")
+FORM_KEYS = {"follow_up": "tindak-lanjut", "correction": "koreksi", "decision": "keputusan"}
 _PLACEHOLDER = re.compile(r"\[[^\]]*(Tuliskan|Saran:)[^\]]*\]")
+_NIP = re.compile(r"\d{18}")
+_DECLARED = "Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas)."
+_NIP_HELP = "18 angka tanpa spasi, dicatat di arsip. Boleh dikosongkan."
 
 
-class CorrectionForm(RunInput):
+def _mark_required(schema: dict, model: type) -> None:
+    """Fields a person must fill stay marked required even when pre-filled or pre-set to empty.
+
+    A field with a default shows as "(Optional)" in the UI, and one without a default is refused
+    by the UI in English naming its internal key. Listed as required but given a default (an
+    empty name), the UI labels it plainly and sends it; Tanggap then checks it and answers in
+    Indonesian above the form, keeping what was typed.
+    """
+    wanted = [name for name in getattr(model, "always_required", ()) if name in schema.get("properties", {})]
+    schema["required"] = sorted(set(schema.get("required", [])) | set(wanted))
+
+
+class ApprovalForm(RunInput):
+    """A form answered in the Prefect UI; `always_required` lists what a person must fill."""
+
+    model_config = ConfigDict(json_schema_extra=_mark_required)
+    always_required: ClassVar[tuple[str, ...]] = ()
+
+
+class FollowUpForm(ApprovalForm):
+    """Tindak lanjut draf jawaban oleh Ketua Tim Kerja."""
+
+    always_required = ("action", "reply_text", "approver_name")
+    reply_text: str = Field(title="Teks jawaban", description="Draf jawaban, teks polos. Boleh diubah.")
+    action: Literal["teruskan", "tutup"] = Field(
+        title="Tindakan", description="teruskan = ke Kepala Bagian Umum untuk koreksi; tutup = tidak dijawab.")
+    note: str = Field("", title="Catatan", description="Untuk Kepala Bagian Umum (boleh kosong).")
+    approver_name: str = Field("", title="Nama Ketua Tim Kerja", description=_DECLARED)
+    nip: str = Field("", title="NIP", description=_NIP_HELP)
+
+
+class CorrectionForm(ApprovalForm):
     """Koreksi draf jawaban oleh Kepala Bagian Umum."""
 
-    action: Literal["setujui", "eskalasi", "tutup", "sembunyikan"] = Field(
-        title="Tindakan",
-        description="setujui = kirim teks jawaban di bawah; eskalasi = teruskan ke Kepala Balai "
-        "(menyangkut kebijakan internal); tutup = tidak dijawab; sembunyikan = tidak dijawab dan "
-        "komentar disembunyikan dari publik (spam, judi online, kata kasar).",
-    )
+    always_required = ("action", "reply_text", "approver_name")
     reply_text: str = Field(title="Teks jawaban", description="Teks polos yang akan dikirim. Boleh diubah.")
-    note: str = Field("", title="Catatan koreksi", description="Alasan perubahan, eskalasi atau penutupan.")
-    approver_name: str = Field(
-        min_length=1,
-        title="Nama Kepala Bagian Umum",
-        description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
+    action: Literal["setujui", "eskalasi", "kembalikan", "tutup", "sembunyikan"] = Field(
+        title="Tindakan",
+        description="setujui = kirim teks di atas; eskalasi = ke Kepala Balai (kebijakan internal); kembalikan = "
+        "ke Ketua Tim Kerja dengan catatan; tutup = tidak dijawab; sembunyikan = tutup dan sembunyikan komentar.",
     )
+    note: str = Field("", title="Catatan koreksi",
+                      description="Alasan perubahan, eskalasi, pengembalian atau penutupan.")
+    approver_name: str = Field("", title="Nama Kepala Bagian Umum", description=_DECLARED)
+    nip: str = Field("", title="NIP", description=_NIP_HELP)
 
 
-class DecisionForm(RunInput):
+class DecisionForm(ApprovalForm):
     """Keputusan Kepala Balai atas jawaban yang menyangkut kebijakan internal."""
 
-    action: Literal["kirim", "tutup"] = Field(
-        title="Keputusan", description="kirim = jawaban akhir di bawah dikirim; tutup = tidak dijawab."
-    )
-    decision: str = Field(min_length=1, title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
+    always_required = ("action", "decision", "reply_text", "decider_name")
     reply_text: str = Field(title="Jawaban akhir", description="Teks polos yang akan dikirim. Boleh diubah.")
-    decider_name: str = Field(
-        min_length=1,
-        title="Nama Kepala Balai",
-        description="Dicatat di arsip sebagaimana diisi (sistem tidak memverifikasi identitas).",
-    )
+    action: Literal["kirim", "kembalikan", "tutup"] = Field(
+        title="Keputusan", description="kirim = jawaban akhir di atas dikirim; kembalikan = ke Kepala Bagian "
+        "Umum dengan disposisi; tutup = tidak dijawab.")
+    decision: str = Field("", title="Isi keputusan / disposisi", description="Dicatat di arsip kasus.")
+    decider_name: str = Field("", title="Nama Kepala Balai", description=_DECLARED)
+    nip: str = Field("", title="NIP", description=_NIP_HELP)
+
+
+FORMS = {"follow_up": FollowUpForm, "correction": CorrectionForm, "decision": DecisionForm}
+_NAME_FIELDS = ("approver_name", "decider_name", "operator_name")
 
 
 def prefilled(form: type[RunInput], description: str, *, choices: tuple[str, ...] | None = None,
-              **defaults) -> type[RunInput]:
+              descriptions: dict[str, str] | None = None, **defaults) -> type[RunInput]:
     """The form with defaults and Markdown above it, keeping the Indonesian titles.
 
     `RunInput.with_initial_data` drops each field's title and help text, so the UI would
     show English field names; rebuild the fields with their metadata instead. `choices`
-    narrows the `action` field to what this case allows (e.g. no hiding where the channel cannot).
+    narrows the `action` field to what this case allows (e.g. no hiding where the channel
+    cannot); `descriptions` replaces a field's help text for this case.
     """
+    descriptions = descriptions or {}
     fields = {}
-    for name in dict.fromkeys([*defaults, *(["action"] if choices else [])]):
+    for name in dict.fromkeys([*defaults, *(["action"] if choices else []), *descriptions]):
         info = form.model_fields[name]
         annotation = Literal[choices] if name == "action" and choices else info.annotation
         default = defaults.get(name, info.default)
-        fields[name] = (annotation, Field(default=default, title=info.title, description=info.description))
+        fields[name] = (annotation, Field(default=default, title=info.title,
+                                          description=descriptions.get(name, info.description)))
     model = pydantic.create_model(form.__name__, __base__=form, **fields)
     model._description = description
     return model
 
 
 def problems_with(answer: RunInput, reply_limit: int | None = None, measure=len) -> list[str]:
-    """What a person must fix before the answer can be accepted (beyond the schema's checks)."""
+    """What a person must fix before the answer can be accepted, in Indonesian."""
     values = answer.model_dump()
+    fields = type(answer).model_fields
     found = []
-    name = values.get("approver_name", values.get("decider_name", values.get("operator_name", "")))
-    if not name.strip():
-        found.append("Nama wajib diisi.")
+    for name in _NAME_FIELDS:
+        if name in values and not values[name].strip():
+            found.append(f"{fields[name].title} wajib diisi.")
+    if not nip_is_valid(values.get("nip", "")):
+        nip = values["nip"].strip()
+        found.append(f"NIP harus 18 angka; yang tertulis «{nip}» ({len(nip)} karakter). Kosongkan bila tidak ada.")
     if "decision" in values and not values["decision"].strip():
-        found.append("Isi keputusan wajib diisi.")
-    if values["action"] in ("setujui", "kirim"):
+        found.append("Isi keputusan / disposisi wajib diisi.")
+    if values["action"] == "kembalikan" and not (values.get("note") or values.get("decision") or "").strip():
+        found.append("Tuliskan catatan untuk tahap sebelumnya: apa yang perlu diperbaiki.")
+    if values["action"] in ("setujui", "kirim", "teruskan"):
         text = values["reply_text"].strip()
         if not text:
             found.append("Teks jawaban kosong.")
@@ -109,18 +156,26 @@ def problems_with(answer: RunInput, reply_limit: int | None = None, measure=len)
     return found
 
 
+def nip_is_valid(nip: str) -> bool:
+    """Empty (not given) or 18 digits, spaces allowed between them."""
+    nip = nip.replace(" ", "")
+    return not nip or bool(_NIP.fullmatch(nip))
+
+
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
-                    channel_kind: str | None = None, choices: tuple[str, ...] | None = None) -> dict:
+                    channel_kind: str | None = None, choices: tuple[str, ...] | None = None,
+                    descriptions: dict[str, str] | None = None) -> dict:
     """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
 
     Each attempt has its own key, so a replayed run gets every earlier answer back in order
-    and waits only where no answer has come yet. The answer comes back with `answer_ref`
-    ("<run id>:<key>"), which tells a replayed answer from a second one.
+    and waits only where no answer has come yet. A refused answer comes back as the next
+    form's defaults, so nothing typed is lost. The accepted answer comes back with
+    `answer_ref` ("<run id>:<key>"), which tells a replayed answer from a second one.
     """
     connector = CONNECTORS[channel_kind] if channel_kind else None
     banner = ""
     for attempt in itertools.count(1):
-        shown = prefilled(form, banner + description, choices=choices, **defaults)
+        shown = prefilled(form, banner + description, choices=choices, descriptions=descriptions, **defaults)
         attempt_key = f"{key}-{attempt}"
         try:
             answer = suspend_flow_run(wait_for_input=shown, key=attempt_key, timeout=None)
@@ -133,8 +188,12 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
                 problems_with(answer)
             if not found:
                 return {**answer.model_dump(), "answer_ref": f"{events.current_flow_run_id()}:{attempt_key}"}
-            defaults = {name: getattr(answer, name) for name in defaults}
-        banner = "### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n---\n\n"
+            defaults = {**defaults, **answer.model_dump()}  # everything typed comes back ...
+            if not nip_is_valid(defaults.get("nip", "")):
+                # ... but a wrong NIP, quoted in the banner: the UI sends a cleared field as absent,
+                # which would bring a pre-filled wrong NIP back.
+                defaults["nip"] = ""
+        banner = "#### ⚠️ Isian belum dapat diterima\n" + "\n".join(f"- {p}" for p in found) + "\n\n"
 
 
 def _field_title(form: type[RunInput], location: tuple) -> str:
@@ -143,19 +202,23 @@ def _field_title(form: type[RunInput], location: tuple) -> str:
 
 
 @task(task_run_name="siapkan-formulir-{stage}-{comment_id}")
-def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> dict:
-    """Mark the case as waiting and build what the approver sees above the form."""
+def prepare_form(comment_id: int, stage: Literal["follow_up", "correction", "decision"]) -> dict:
+    """Mark the case as waiting at `stage`, name its run for the inbox and build what the person sees."""
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        if stage == "correction" and case.status == CaseStatus.DRAFTED:
-            case.await_correction()
+        if case.status == CaseStatus.DRAFTED:
+            case.await_follow_up() if stage == "follow_up" else case.await_correction()
         events.start_once(session, stage, comment_id=comment_id)
+        session.flush()
+        role = sop.STEPS[stage].role
+        inbox.label_run(inbox.run_name(stage, case), inbox.run_tags(role, case, stage))
+        details = inbox.publish_case_details(session, case)
         reply = case.current_reply.text
         connector = CONNECTORS[case.channel.kind]
-        waited = utcnow() - case.found_at
         # Cases stored before triage was recorded are triaged again here.
         triage = case.triage or classify(case.text, case.channel.kind).as_record()
         basis = (case.versions[0].basis if case.versions else None) or {}
+        length, limit = connector.reply_length(reply), connector.reply_limit
         description = render(
             f"forms/{stage}.md.j2",
             case=case,
@@ -165,43 +228,92 @@ def prepare_form(comment_id: int, stage: Literal["correction", "decision"]) -> d
             triage=triage,
             basis=basis,
             needs_manual_label=NEEDS_MANUAL,
-            reply=reply,
-            reply_length=connector.reply_length(reply),
-            reply_limit=connector.reply_limit,
             decisions=case.accepted_decisions,
-            waited_minutes=int(waited / timedelta(minutes=1)),
-            sop_minutes=SOP_TOTAL_MINUTES,
+            returned=_returned_note(case),
+            due=sop.deadline(case.status_since or utcnow(), stage),
+            details_url=details,
+            previous=sop.previous_stage(stage),
+            now=utcnow(),
         )
-        if stage == "correction":
-            choices = CORRECTION_ACTIONS if case.can_hide else tuple(a for a in CORRECTION_ACTIONS if a != "sembunyikan")
-            default_action = _suggested_action(case.category, triage["confidence"], case.can_hide)
-            defaults = {"action": default_action, "reply_text": reply}
-        else:
-            choices, defaults = None, {"action": "kirim", "reply_text": reply}
-        # Names and the decision text get no default: the form shows them as required.
+        size = f"{length} dari maks. {limit} karakter di kanal ini" + (" — terlalu panjang" if length > limit else "")
+        descriptions = {"reply_text": f"Teks polos yang akan dikirim ({size}). Boleh diubah."}
+        choices = _choices(stage, case)
+        defaults = {"action": _suggested_action(stage, case.category, triage["confidence"], case.can_hide),
+                    "reply_text": reply}
+        # Names and the decision text are pre-set to empty: the form shows them as required.
         form = {"description": description, "defaults": defaults, "channel_kind": case.channel.kind,
-                "choices": choices, "key": _round_key(FORM_KEYS[stage], case.correction_round)}
+                "choices": choices, "descriptions": descriptions,
+                "key": _round_key(FORM_KEYS[stage], case.correction_round)}
     refresh_approval_queue()
     return form
 
 
+def _choices(stage: str, case: Comment) -> tuple[str, ...]:
+    """The actions this case allows at `stage`: no hiding where the channel cannot, no sending back at the first stage."""
+    allowed = {"follow_up": FOLLOW_UP_ACTIONS, "correction": CORRECTION_ACTIONS, "decision": DECISION_ACTIONS}[stage]
+    if not case.can_hide:
+        allowed = tuple(a for a in allowed if a != "sembunyikan")
+    if sop.previous_stage(stage) is None:
+        allowed = tuple(a for a in allowed if a != "kembalikan")
+    return allowed
+
+
+def _returned_note(case: Comment):
+    """The latest *Kembalikan* that brought the case back to where it waits now, if that is how it got here."""
+    accepted = case.accepted_decisions
+    if accepted and accepted[-1].action == "kembalikan":
+        return accepted[-1]
+    return None
+
+
 def _round_key(key: str, correction_round: int) -> str:
-    """A case sent back to correction is asked afresh: its forms get keys of their own."""
+    """A case sent back (to correction, or one stage) is asked afresh: its forms get keys of their own."""
     return key if not correction_round else f"{key}-r{correction_round}"
 
 
+def ask(comment_id: int, stage: str) -> dict:
+    """Wait for the person of `stage` (follow-up, correction or decision) to answer the case's form."""
+    form = prepare_form(comment_id, stage)
+    return wait_for_person(FORMS[stage], key=form["key"], description=form["description"],
+                           defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"],
+                           descriptions=form["descriptions"])
+
+
 def ask_for_correction(comment_id: int) -> dict:
-    """Wait for the Kepala Bagian Umum's correction (approve, escalate or close)."""
-    form = prepare_form(comment_id, "correction")
-    return wait_for_person(CorrectionForm, key=form["key"], description=form["description"],
-                           defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"])
+    """Wait for the Kepala Bagian Umum's correction (approve, escalate, send back or close)."""
+    return ask(comment_id, "correction")
 
 
 def ask_for_decision(comment_id: int) -> dict:
     """Wait for the Kepala Balai's decision on an escalated case."""
-    form = prepare_form(comment_id, "decision")
-    return wait_for_person(DecisionForm, key=form["key"], description=form["description"],
-                           defaults=form["defaults"], channel_kind=form["channel_kind"])
+    return ask(comment_id, "decision")
+
+
+def record_answer(comment_id: int, stage: str, answer: dict) -> None:
+    """Apply the answer given at `stage`."""
+    {"follow_up": record_follow_up, "correction": record_correction, "decision": record_decision}[stage](
+        comment_id, answer)
+
+
+def _signed(answer: dict, name: str, role: str, note: str) -> dict:
+    nip = (answer.get("nip") or "").replace(" ", "") or None
+    return {"by": name, "role": role, "note": note, "answer_ref": answer["answer_ref"], "actor_nip": nip}
+
+
+@task(task_run_name="catat-tindak-lanjut-{comment_id}")
+def record_follow_up(comment_id: int, answer: dict) -> None:
+    with session_scope() as session:
+        case = load_case(session, comment_id, for_update=True)
+        name, action, note = answer["approver_name"].strip(), answer["action"], answer["note"].strip()
+        if not is_first_answer(session, case, "follow_up", CaseStatus.AWAITING_FOLLOW_UP, answer, name, TEAM_LEAD):
+            return
+        signed = _signed(answer, name, TEAM_LEAD, note)
+        if action == "teruskan":
+            case.forward_to_correction(answer["reply_text"], **signed)
+        else:
+            case.close(stage="follow_up", action=action, **signed)
+        events.record(session, "follow_up", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
+    refresh_approval_queue()
 
 
 @task(task_run_name="catat-koreksi-{comment_id}")
@@ -210,13 +322,15 @@ def record_correction(comment_id: int, answer: dict) -> None:
         case = load_case(session, comment_id, for_update=True)
         name, action, note = answer["approver_name"].strip(), answer["action"], answer["note"].strip()
         if not is_first_answer(session, case, "correction", CaseStatus.AWAITING_CORRECTION, answer, name,
-                             HEAD_OF_GENERAL_AFFAIRS):
+                               HEAD_OF_GENERAL_AFFAIRS):
             return
-        signed = {"by": name, "role": HEAD_OF_GENERAL_AFFAIRS, "note": note, "answer_ref": answer["answer_ref"]}
+        signed = _signed(answer, name, HEAD_OF_GENERAL_AFFAIRS, note)
         if action == "setujui":
             case.approve(answer["reply_text"], stage="correction", action=action, **signed)
         elif action == "eskalasi":
             case.escalate(answer["reply_text"], **signed)
+        elif action == "kembalikan":
+            case.send_back(stage="correction", **signed)
         else:
             case.close(stage="correction", action=action, hide=action == "sembunyikan", **signed)
         events.record(session, "correction", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
@@ -230,14 +344,23 @@ def record_decision(comment_id: int, answer: dict) -> None:
         name, action = answer["decider_name"].strip(), answer["action"]
         if not is_first_answer(session, case, "decision", CaseStatus.AWAITING_DECISION, answer, name, HEAD_OF_CENTRE):
             return
-        signed = {"by": name, "role": HEAD_OF_CENTRE, "note": answer["decision"].strip(),
-                  "answer_ref": answer["answer_ref"]}
+        signed = _signed(answer, name, HEAD_OF_CENTRE, answer["decision"].strip())
         if action == "kirim":
             case.approve(answer["reply_text"], stage="decision", action=action, **signed)
+        elif action == "kembalikan":
+            case.send_back(stage="decision", **signed)
         else:
             case.close(stage="decision", action=action, **signed)
         events.record(session, "decision", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
     refresh_approval_queue()
+
+
+def waiting_stage(status: CaseStatus) -> str | None:
+    """The stage a case in `status` waits at next: a fresh draft goes to the chain's first person."""
+    if status == CaseStatus.DRAFTED:
+        return sop.chain()[0]
+    stage = {v: k for k, v in STATUS_OF_STAGE.items()}.get(status)
+    return stage if stage in FORMS else None
 
 
 def is_first_answer(session, case: Comment, stage: str, waiting: CaseStatus, answer: dict, name: str,
@@ -260,8 +383,12 @@ def is_first_answer(session, case: Comment, stage: str, waiting: CaseStatus, ans
     return False
 
 
-def _suggested_action(category: str, confidence: float, can_hide: bool) -> str:
+def _suggested_action(stage: str, category: str, confidence: float, can_hide: bool) -> str:
     """Hiding is pre-selected only for spam we are sure of, on a channel that can hide it."""
+    if stage == "follow_up":
+        return "tutup" if category == "spam" else "teruskan"
+    if stage == "decision":
+        return "kirim"
     if category == "spam":
         return "sembunyikan" if confidence >= HIGH_CONFIDENCE and can_hide else "tutup"
     return "setujui"

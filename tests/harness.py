@@ -71,6 +71,8 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
         "TANGGAP_CHANNELS_FILE": str(channels_file),
         "TANGGAP_SECRET_WORDPRESS_APP_PASSWORD": WORDPRESS_PASSWORD,
         "TANGGAP_CHECK_INTERVAL_MINUTES": "0",  # checks are started by the test
+        "TANGGAP_DEADLINE_CHECK_MINUTES": "0",  # so is the SOP clock
+        "TANGGAP_TEAM_LEAD_FOLLOW_UP": "0",  # the draft goes straight to correction unless a test turns it on
         # Records schedules would have the server create a hundred runs ahead while the test starts its own.
         "TANGGAP_RECORDS_SCHEDULES": "0",
     }
@@ -79,14 +81,21 @@ def tanggap_environment(folder: Path, wordpress_url: str, *, channels: list[dict
     return env
 
 
-def start_prefect_server(home: Path, settings: dict | None = None) -> tuple[subprocess.Popen, str]:
+def start_prefect_server(home: Path, settings: dict | None = None, *, ui: bool = False,
+                         auth_string: str | None = None) -> tuple[subprocess.Popen, str]:
     """`prefect server start` on SQLite in `home`, on a free loopback port; returns (process, API URL).
 
-    `settings`: extra environment for the server (e.g. tanggap.demo.SERVER_SETTINGS)."""
+    `settings`: extra environment for the server (e.g. tanggap.demo.SERVER_SETTINGS). With `ui`
+    the UI is served too (it calls the API at this port); with `auth_string` the API asks every
+    client for it (PREFECT_SERVER_API_AUTH_STRING).
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_API_URL": url, **(settings or {})}
+           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_UI_API_URL": url, "PREFECT_API_URL": url,
+           **(settings or {})}
+    if auth_string:
+        env.update(PREFECT_SERVER_API_AUTH_STRING=auth_string, PREFECT_API_AUTH_STRING=auth_string)
     log = open(home / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -97,12 +106,16 @@ def start_prefect_server(home: Path, settings: dict | None = None) -> tuple[subp
         if process.poll() is not None:
             raise RuntimeError(f"prefect server exited:\n{(home / 'server.log').read_text()[-3000:]}")
         try:
-            return requests.get(f"{url}/health", timeout=2).ok
+            return requests.get(f"{url}/health", timeout=2, auth=_basic(auth_string)).ok
         except requests.RequestException:
             return False
 
     wait_until(healthy, timeout=180, what="the Prefect server")
     return process, url
+
+
+def _basic(auth_string: str | None):
+    return tuple(auth_string.split(":", 1)) if auth_string else None
 
 
 def start_serve(env: dict, log_path: Path) -> subprocess.Popen:

@@ -92,7 +92,7 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     for case in found.values():
         wait_suspended(case.respond_flow_run_id, "koreksi-1")
     queue = Artifact.get("antrean-persetujuan").data
-    assert all(f"| #{c.id} | Kepala Bagian Umum |" in queue for c in found.values())
+    assert all(f"[koreksi #{c.id}](" in queue for c in found.values()) and "| Kepala Bagian Umum |" in queue
 
     # Operations see the inventory of this check and the approval queue as artifacts.
     inventory = Artifact.get("daftar-inventaris-komentar")
@@ -104,12 +104,17 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     answered, escalated, closed = by_category["pertanyaan"], by_category["keluhan"], by_category["spam"]
     hostile = next(c for c in found.values() if c.external_id == str(hostile_id))
 
-    # The form shows hostile text escaped, in full, with the channel limit.
+    # The form shows hostile text escaped, its start above the form and in full in the case's
+    # details artifact, with the channel limit beside the reply field.
     description = form_description(hostile.respond_flow_run_id, "koreksi-1")
     assert "<script>" not in description and "&lt;script&gt;" in description
     assert "<img" not in description and "\\[link\\]" in description
-    assert "🌾🙏🏽" in description and description.count("Kapan jadwal pelatihan berikutnya") == 580
-    assert "65525 karakter" in description
+    assert "🌾🙏🏽" in description and "Kapan jadwal pelatihan berikutnya" in description and len(description) < 2000
+    details = Artifact.get(f"kasus-{hostile.id}").data
+    assert "<script>" not in details and details.count("Kapan jadwal pelatihan berikutnya") == 580
+    with get_client(sync_client=True) as client:
+        schema = client.read_flow_run_input(hostile.respond_flow_run_id, "suspended-koreksi-1-schema")
+    assert "dari maks. 65525 karakter" in schema
 
     # The server checks the form's schema: without the approver's name the run keeps waiting.
     with pytest.raises(RuntimeError, match="(?i)reason|invalid|validat"):
@@ -245,7 +250,7 @@ def test_a_case_whose_channel_asked_us_to_wait_is_sent_when_a_later_check_retrie
     assert "Perlu penanganan" in description and "dicoba lagi otomatis" in description
     run_check()  # too early: operations see the case and when it will be tried again
     queue = Artifact.get("antrean-persetujuan").data
-    assert f"**#{case.id}**" in queue and "dicoba lagi otomatis" in queue
+    assert f"| [#{case.id}](" in queue and "dicoba lagi otomatis" in queue
     assert flow_run(case.respond_flow_run_id).state.is_paused()
     assert wordpress.site.request_count("POST") == posts_before  # the platform was left alone
 

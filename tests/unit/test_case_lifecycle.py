@@ -10,10 +10,12 @@ from db.models import CaseStatus, Comment, InvalidTransition, Publication
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
 SOP_MOVES = {
     (CaseStatus.NEW, CaseStatus.DRAFTED), (CaseStatus.NEW, CaseStatus.CLOSED),
-    (CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION),
+    (CaseStatus.DRAFTED, CaseStatus.AWAITING_CORRECTION), (CaseStatus.DRAFTED, CaseStatus.AWAITING_FOLLOW_UP),
+    (CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.AWAITING_CORRECTION), (CaseStatus.AWAITING_FOLLOW_UP, CaseStatus.CLOSED),
     (CaseStatus.AWAITING_CORRECTION, CaseStatus.APPROVED), (CaseStatus.AWAITING_CORRECTION, CaseStatus.AWAITING_DECISION),
-    (CaseStatus.AWAITING_CORRECTION, CaseStatus.CLOSED),
+    (CaseStatus.AWAITING_CORRECTION, CaseStatus.CLOSED), (CaseStatus.AWAITING_CORRECTION, CaseStatus.AWAITING_FOLLOW_UP),
     (CaseStatus.AWAITING_DECISION, CaseStatus.APPROVED), (CaseStatus.AWAITING_DECISION, CaseStatus.CLOSED),
+    (CaseStatus.AWAITING_DECISION, CaseStatus.AWAITING_CORRECTION),
     (CaseStatus.APPROVED, CaseStatus.PUBLISHED), (CaseStatus.PUBLISHED, CaseStatus.CONFIRMED),
     (CaseStatus.CONFIRMED, CaseStatus.ARCHIVED), (CaseStatus.CLOSED, CaseStatus.ARCHIVED),
 }
@@ -131,3 +133,33 @@ def test_reply_versions_are_numbered_in_order():
     case.add_version("correction", "b", "y", "r")
     assert [v.number for v in case.versions] == [1, 2]
     assert case.current_reply.text == "b"
+
+
+def test_the_full_chain_follow_up_correction_decision_then_kembalikan_goes_back_one_stage_each_time():
+    case = case_at(CaseStatus.DRAFTED)
+    case.await_follow_up()
+    case.forward_to_correction("Draf diperbaiki", by="Katim", role="Ketua Tim Kerja", note="cek tanggal")
+    assert case.status == CaseStatus.AWAITING_CORRECTION and case.current_reply.kind == "follow_up"
+    case.escalate("Draf diperbaiki", by="Kabag", role="Kepala Bagian Umum", note="kebijakan")
+    case.send_back(stage="decision", by="Kabalai", role="Kepala Balai", note="lengkapi data asrama")
+    assert case.status == CaseStatus.AWAITING_CORRECTION and case.correction_round == 1
+    case.send_back(stage="correction", by="Kabag", role="Kepala Bagian Umum", note="perbaiki sapaan")
+    assert case.status == CaseStatus.AWAITING_FOLLOW_UP and case.correction_round == 2
+    assert [(d.stage, d.action, d.note) for d in case.decisions][-2:] == [
+        ("decision", "kembalikan", "lengkapi data asrama"), ("correction", "kembalikan", "perbaiki sapaan")]
+
+
+@pytest.mark.parametrize("status", sorted(set(CaseStatus) - {CaseStatus.AWAITING_CORRECTION, CaseStatus.AWAITING_DECISION},
+                                          key=lambda s: s.value))
+def test_kembalikan_is_refused_where_there_is_no_earlier_stage_to_go_back_to(status):
+    case = case_at(status)
+    with pytest.raises(InvalidTransition):
+        case.send_back(stage="correction", by="Kabag", role="r", note="x")
+    assert case.status == status and not case.decisions
+
+
+def test_every_move_restarts_the_sop_clock_and_forgets_an_earlier_breach():
+    case = case_at(CaseStatus.DRAFTED)
+    case.overdue_at = NOW
+    case.await_correction()
+    assert case.overdue_at is None and case.status_since > NOW
