@@ -145,15 +145,20 @@ def main() -> None:
     children.append(served)
     _first_check(served, logs / "serve.log")
 
+    from tanggap.sop import ROLES
+    from tasks.inbox import queue_url
+
     ui = f"http://127.0.0.1:{port}"
     simulator_pages = "\n                          ".join(
         f"{p.channel['name']}: http://127.0.0.1:{p.port}/" for p in PLATFORMS)
+    queues = "\n".join(f"    {role.title}: {queue_url(role, ui)}" for role in ROLES)
     print(f"""
 Tanggap berjalan.
   Prefect UI ............ {ui}
-  Menunggu persetujuan .. {ui}/runs?state=Suspended
-  Daftar inventaris ..... {ui}/artifacts  (kunci: daftar-inventaris-komentar)
-  Antrean persetujuan ... {ui}/artifacts  (kunci: antrean-persetujuan)
+  Menunggu tiap peran (terlama di atas):
+{queues}
+  Antrean persetujuan ... {ui}/v2/artifacts/key/antrean-persetujuan
+  Daftar inventaris ..... {ui}/v2/artifacts/key/daftar-inventaris-komentar
   Simulator kanal ....... {simulator_pages}
   Arsip softfile/hardfile {data_dir / 'arsip'}
   Log ................... {logs}
