@@ -132,6 +132,9 @@ def scaled_out(prefect_database, postgres_url, tmp_path):
             "TANGGAP_CHANNELS_FILE": str(channels_file),
             "TANGGAP_DATA_DIR": str(tmp_path / "var"),
             "TANGGAP_REPO_DIR": str(REPO_ROOT),
+            # The test approves at the Kepala Bagian Umum's correction, as the other e2e tests do.
+            "TANGGAP_TEAM_LEAD_FOLLOW_UP": "0",
+            "TANGGAP_DEADLINE_CHECK_MINUTES": "0",
         })
         on_1 = {**tanggap, "PREFECT_API_URL": api_1}
 
