@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode
 
 import requests
 
@@ -27,7 +27,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .transport import bounded_wait, json_body, parsed_json, send
+from .transport import bounded_wait, json_body, on_our_host, parsed_json, send
 from .reading import checked_id, read_item, sample
 
 GRAPH_VERSION = "v25.0"  # pinned: a new Graph version changes fields and defaults
@@ -200,9 +200,8 @@ class GraphClient:
 
     def _same_origin(self, link: str) -> tuple[str, dict]:
         """A paging link, pointed at our configured host: the token goes nowhere else."""
-        parts, root = urlsplit(link), urlsplit(self.root)
-        query = {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"}
-        return urlunsplit((root.scheme, root.netloc, parts.path, "", "")), query
+        url, query = on_our_host(link, self.root)
+        return url, {k: v for k, v in parse_qsl(query, keep_blank_values=True) if k != "access_token"}
 
     def _newest(self, route: str, fields: str, count: int, page_size: int) -> list[dict]:
         """The first `count` items of an edge (posts of a page, media of an account)."""

@@ -11,6 +11,7 @@ import math
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -81,3 +82,14 @@ def retry_after_seconds(value: str | None) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return bounded_wait((moment - datetime.now(timezone.utc)).total_seconds())
+
+
+def on_our_host(link: str, base: str) -> tuple[str, str]:
+    """A paging link the platform sent, pointed at the configured host: credentials go nowhere
+    else. Returns the URL without query, and the query. A link that is not a URL is the
+    platform's error, not ours."""
+    try:
+        ours, theirs = urlsplit(base), urlsplit(link)
+    except ValueError as error:
+        raise Unavailable(f"tautan halaman berikutnya tidak sah: {link[:200]!r} ({error})") from error
+    return urlunsplit((ours.scheme, ours.netloc, theirs.path, "", "")), theirs.query

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -29,7 +28,7 @@ from .base import (
     Rejected,
     Unavailable,
 )
-from .transport import json_body, parsed_json, retry_after_seconds, send
+from .transport import json_body, on_our_host, parsed_json, retry_after_seconds, send
 from .reading import read_item, sample
 from .text import clean_text, html_to_text
 
@@ -201,8 +200,8 @@ class WordPressClient:
 
     def _on_our_site(self, link: str) -> str:
         """A paging link, pointed at the configured site: the password goes nowhere else."""
-        ours, theirs = urlsplit(self.base_url), urlsplit(link)
-        return urlunsplit((ours.scheme, ours.netloc, theirs.path, theirs.query, ""))
+        url, query = on_our_host(link, self.base_url)
+        return f"{url}?{query}" if query else url
 
     def _request(self, method: str, route: str | None = None, *, url: str | None = None,
                  params: dict | None = None, **kwargs) -> requests.Response:

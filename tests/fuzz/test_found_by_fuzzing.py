@@ -254,3 +254,21 @@ def test_an_error_that_quotes_a_body_with_nul_and_control_bytes_can_be_stored(se
     with pytest.raises(ChannelError) as caught:
         listing(server, "wordpress", {"me": Answer(502, b'{"id": 7}\n{\x07\x9cm\t\x03p\x00lE')})
     assert "\x00" not in str(caught.value) and "\x07" not in str(caught.value) and "lE" in str(caught.value)
+
+
+# --- a next-page link that is not a URL -----------------------------------------------------
+
+def test_a_wordpress_next_link_that_is_not_a_url_is_unavailable_not_a_value_error(server):
+    page = [load("wordpress", "comments_page").body()[0]]
+    with pytest.raises(Unavailable, match="tautan halaman berikutnya tidak sah"):
+        listing(server, "wordpress", {"list": json_answer(page, headers={"Link": '<http://[::1>; rel="next"'})})
+
+
+def test_a_graph_next_link_that_is_not_a_url_is_read_without_a_value_error(server):
+    page = {"data": [], "paging": {"next": "http://[::1/comments?after=x"}}
+    try:
+        listed = listing(server, "facebook", {"comments": json_answer(page)})
+    except Unavailable as error:  # the whole listing refused is as good as a page left unread
+        assert "tautan halaman berikutnya tidak sah" in str(error)
+    else:
+        assert any("tidak sah" in p for p in reasons(listed))
