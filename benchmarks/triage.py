@@ -124,15 +124,18 @@ def _quality(title: str, held_out: list) -> list[tuple[str, bool]]:
     office, now = _office_and_time()
     answerable = [(e, v) for e, v in zip(held_out, verdicts) if e.category == "pertanyaan" and e.answer]
     unanswerable = [(e, v) for e, v in zip(held_out, verdicts) if e.category == "pertanyaan" and not e.answer]
-    right = 0
+    right = other_entry = manual = 0
     for e, v in answerable:
         draft = compose_draft(text=e.text, category=v.category, policy=v.policy, channel_kind="wordpress",
                               author_name="Warga", now=now, office=office)
         right += draft.answer_id == e.answer
+        other_entry += draft.answer_id not in (None, e.answer)
+        manual += draft.answer_id is None
     flagged = sum(compose_draft(text=e.text, category=v.category, policy=v.policy, channel_kind="wordpress",
                                 author_name="Warga", now=now, office=office).needs_manual for e, v in unanswerable)
     share = right / len(answerable)
-    print(f"answerable questions drafted with the right knowledge-base answer: {right}/{len(answerable)} = {share:.3f}")
+    print(f"answerable questions drafted with the right knowledge-base answer: {right}/{len(answerable)} = {share:.3f}"
+          f" (another entry: {other_entry}, none: {manual})")
     print(f"questions the knowledge base does not cover, flagged 'perlu jawaban manual': "
           f"{flagged}/{len(unanswerable)}")
 
