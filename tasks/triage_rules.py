@@ -70,6 +70,7 @@ class Rules:
     advert: _Terms
     invitation: _Terms
     policy: _Terms
+    policy_pairs: tuple[tuple[_Terms, _Terms], ...]  # a term of each list in one comment: policy too
     abuse: _Terms
     cues: dict[str, _Terms]
     official_domains: tuple[str, ...]
@@ -83,12 +84,20 @@ class Rules:
             gambling_weak=self.gambling_weak.find(text),
             advert=self.advert.find(text),
             invitation=self.invitation.find(text),
-            policy=self.policy.find(text),
+            policy=self.policy.find(text) + self._pairs(text),
             abuse=self.abuse.find(text),
             cues={kind: terms.find(text) for kind, terms in self.cues.items()},
             foreign_domains=[d for d in domains if not self._official(d) and d not in ignore_domains],
             phones=[m.group(0) for m in _PHONE.finditer(text)],
         )
+
+    def _pairs(self, text: str) -> list[str]:
+        found = []
+        for first, second in self.policy_pairs:
+            a, b = first.find(text), second.find(text)
+            if a and b:
+                found.append(f"{a[0]} … {b[0]}")
+        return found
 
     def _official(self, domain: str) -> bool:
         return any(domain == d or domain.endswith("." + d) for d in self.official_domains)
@@ -104,13 +113,16 @@ def load_rules_from(path: Path) -> Rules:
             "policy": data["kebijakan"]["frasa"], "abuse": data["kasar"]["kata"],
         }
         cues = {kind: data["isyarat"][kind] for kind in CUE_KINDS}
+        pairs = [(pair["kata"], pair["dengan"]) for pair in data["kebijakan"].get("pasangan", [])]
         official = tuple(d.lower() for d in data["tautan"]["resmi"])
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise RulesError(f"berkas aturan triase {path} tidak dapat dibaca: {exc}") from exc
-    if not all(isinstance(t, str) for terms in [*lists.values(), *cues.values()] for t in terms):
+    if not all(isinstance(t, str) for terms in [*lists.values(), *cues.values(), *(x for p in pairs for x in p)]
+               for t in terms):
         raise RulesError(f"berkas aturan triase {path}: setiap istilah harus berupa teks")
     vocabulary = frozenset(w for terms in lists.values() for t in terms for w in regex.findall(r"[a-z]+", t.lower()))
     return Rules(**{k: _Terms(v) for k, v in lists.items()}, cues={k: _Terms(v) for k, v in cues.items()},
+                 policy_pairs=tuple((_Terms(a), _Terms(b)) for a, b in pairs),
                  official_domains=official, vocabulary=vocabulary,
                  fingerprint=hashlib.sha256(raw).hexdigest()[:16])
 
