@@ -29,7 +29,7 @@ KNOWLEDGE_FILE = TEMPLATES_DIR / "knowledge_base.toml"
 # Calibrated by cross-validation on the training file's questions (never on the held-out ones).
 MATCH_THRESHOLD = 0.33  # below it no entry is trusted to answer: the draft asks for a manual answer
 UNCOVERED_MARGIN = 0.1  # a comment this much closer to a known not-covered question gets no answer
-FORM_WEIGHT, KEY_WEIGHT = 0.8, 0.2
+FORM_WEIGHT, KEY_WEIGHT, KEY_SATURATION = 0.8, 0.2, 2
 _STOPWORDS = frozenset("""
 min admin kak kakak pak bu bapak ibu mas mbak ya yah dong deh sih nih kok lho loh kah nya tah
 yang di ke dari dan atau untuk buat ini itu ada apa saja aja bisa tidak nggak gak ga enggak ndak mau
@@ -176,7 +176,7 @@ class KnowledgeBase:
         matches = []
         for e in self.entries:
             keys = sum(1 for pattern in self._keys[e.id] if pattern.search(rewritten))
-            score = FORM_WEIGHT * nearest.get(e.id, 0.0) + KEY_WEIGHT * min(keys, 2) / 2
+            score = FORM_WEIGHT * nearest.get(e.id, 0.0) + KEY_WEIGHT * min(keys, KEY_SATURATION) / KEY_SATURATION
             matches.append(Match(e, round(score, 4), keyed=keys > 0, nearest=nearest.get(e.id, 0.0)))
         return sorted(matches, key=lambda m: -m.score), nearest.get(None, 0.0)
 
