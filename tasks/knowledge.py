@@ -89,13 +89,14 @@ class Synonyms:
             for variant in variants:
                 self._canonical[" ".join(normalize(variant).text.split())] = canonical.lower()
         parts = sorted(self._canonical, key=len, reverse=True)
-        self._pattern = (regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(p) for p in parts)
-                                       + r")(?![\p{L}\p{N}])") if parts else None)
+        # An ending stays on the rewritten word: "sertifnya" reads "sertifikatnya".
+        self._pattern = (regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(regex.escape(p) for p in parts)
+                                       + r")(nya|ku|mu)?(?![\p{L}\p{N}])") if parts else None)
 
     def rewrite(self, normalized_text: str) -> str:
         if self._pattern is None:
             return normalized_text
-        return self._pattern.sub(lambda m: self._canonical[m.group(0)], normalized_text)
+        return self._pattern.sub(lambda m: self._canonical[m.group(1)] + (m.group(2) or ""), normalized_text)
 
 
 def _words(text: str, synonyms: Synonyms) -> list[str]:
