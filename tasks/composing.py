@@ -77,11 +77,15 @@ def compose_draft(*, text: str, category: str, policy: bool, channel_kind: str, 
     connector = CONNECTORS[channel_kind]
     short = connector.reply_limit < SHORT_REPLY_LIMIT
     match: Match | None = None
-    if category == "pertanyaan" or (category == "keluhan" and not short):
+    # A suggestion or a thank-you may also ask something ("Mantap! Kapan angkatan berikutnya?").
+    also_asks = category in ("saran", "apresiasi") and "?" in text
+    if category == "pertanyaan" or (category == "keluhan" and not short) or also_asks:
         match = knowledge_base().best(text)
-        if (category == "keluhan" or policy) and match and match.score < CLEAR_MATCH:
+        if (category != "pertanyaan" or policy) and match and match.score < CLEAR_MATCH:
             match = None
     notes = []
+    if also_asks and match:
+        notes.append("komentar ini juga bertanya: jawaban dari basis pengetahuan disertakan, periksa kecocokannya")
     if policy:
         notes.append("menyangkut kebijakan internal: jawaban akhir diputuskan Kepala Balai")
     if category == "kasar":

@@ -138,3 +138,16 @@ def test_every_entry_answers_within_the_channel_limit_and_names_its_source(kind)
         assert CONNECTORS[kind].reply_length(result.text) <= CONNECTORS[kind].reply_limit, entry.id
         assert (entry.link or entry.source) in result.text and not PLACEHOLDER.search(result.text), entry.id
         assert "Rina" not in result.text if kind == "x" else True
+
+
+@pytest.mark.parametrize("kind", ["wordpress", "x"])
+def test_a_thank_you_that_also_asks_gets_the_answer_too(kind):
+    from tasks.channels import CONNECTORS
+
+    result = draft("Mantap pelatihannya! Oh ya, sertifikatnya kapan dikirim ke email?", "apresiasi", kind=kind)
+    assert result.answer_id == "sertifikat" and not result.needs_manual
+    assert "Terima kasih atas apresiasi" in result.text and "14 hari kerja" in result.text
+    assert any("juga bertanya" in note for note in result.notes)
+    assert CONNECTORS[kind].reply_length(result.text) <= CONNECTORS[kind].reply_limit
+    plain = draft("Mantap pelatihannya, sangat bermanfaat", "apresiasi", kind=kind)
+    assert plain.answer_id is None and "Menjawab" not in plain.text and "Sumber" not in plain.text
