@@ -1,7 +1,7 @@
-"""Pieces every platform simulator shares: fault injection, request counting, a loopback
-HTTP server in a thread, a JSON state file, and the Indonesian date shown on public pages.
-
-The WordPress simulator predates this module and keeps its own copies; new simulators use it.
+"""The scaffold every platform simulator stands on: fault injection, request counting, a JSON
+state file, one handler with the `/__sim/` control route, a loopback HTTP server in a thread,
+and the Indonesian date shown on public pages. Platform modules add only their routes, their
+JSON and their quirks.
 """
 
 from __future__ import annotations
@@ -68,17 +68,21 @@ class Faults:
 class SiteBase:
     """State shared by every simulated platform: a lock, faults, request counts, a state file."""
 
-    def __init__(self, fault_modes: tuple[str, ...] = COMMON_FAULT_MODES) -> None:
+    # What a fault armed without `methods` applies to.
+    default_fault_methods: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE")
+
+    def __init__(self, fault_modes: tuple[str, ...] = COMMON_FAULT_MODES,
+                 post_only_faults: tuple[str, ...] | None = None) -> None:
         self.lock = threading.RLock()
-        self.faults = Faults(fault_modes)
+        self.faults = Faults(fault_modes) if post_only_faults is None else Faults(fault_modes, post_only_faults)
         self.timeout_seconds = 5.0
         self.state_file: Path | None = None
         self.base_url = "http://127.0.0.1"  # set when the server starts
         self._requests: dict[str, int] = {}
 
     # Tests arm faults through the site, like `site.fault("rate_limit")`.
-    def fault(self, mode: str, times: int = 1, methods=("GET", "POST", "PUT", "DELETE")) -> None:
-        self.faults.add(mode, times, methods)
+    def fault(self, mode: str, times: int = 1, methods=None) -> None:
+        self.faults.add(mode, times, self.default_fault_methods if methods is None else methods)
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -90,6 +94,10 @@ class SiteBase:
     def request_count(self, method: str) -> int:
         with self.lock:
             return self._requests.get(method, 0)
+
+    def snapshot(self) -> list:
+        """What `GET /__sim/comments` shows: every stored comment (dates become ISO strings)."""
+        return self.comments  # type: ignore[attr-defined]
 
     # Persistence: subclasses turn their state into JSON and back.
     def to_state(self) -> dict:
@@ -117,27 +125,69 @@ class SiteBase:
         return True
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 class JsonHandler(BaseHTTPRequestHandler):
-    """Request helpers for a simulator's handler; `self.server.site` is the SiteBase."""
+    """Request helpers for a simulator's handler; `self.server.site` is the SiteBase.
+
+    `/__sim/...` is the control route, the same on every platform; everything else goes to the
+    platform's `handle_request`.
+    """
 
     server: "LoopbackServer"
     protocol_version = "HTTP/1.1"
 
     # Every method goes to one place; each simulator routes by method and path there.
     def do_GET(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_POST(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_PUT(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_DELETE(self) -> None:
-        self.handle_request()
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        if self.path.startswith("/__sim/"):
+            self._control(urlsplit(self.path).path, self.read_body())
+        else:
+            self.handle_request()
 
     def handle_request(self) -> None:
         raise NotImplementedError
+
+    def _control(self, path: str, body: bytes) -> None:
+        """`POST /__sim/fault` {"mode", "times", "methods", "timeout_seconds"} arms a fault,
+        `DELETE /__sim/fault` clears them, `GET /__sim/comments` lists the stored comments."""
+        site = self.server.site
+        try:
+            if path == "/__sim/fault" and self.command == "POST":
+                args = self.body_params(body)
+                if "timeout_seconds" in args:
+                    site.timeout_seconds = float(args["timeout_seconds"])
+                methods = args.get("methods")
+                site.fault(str(args["mode"]), times=int(args.get("times", 1)),
+                           methods=None if methods is None else tuple(methods))
+                return self.send_json(200, {"ok": True})
+            if path == "/__sim/fault" and self.command == "DELETE":
+                site.clear_faults()
+                return self.send_json(200, {"ok": True})
+            if path == "/__sim/comments" and self.command == "GET":
+                body = json.dumps(site.snapshot(), ensure_ascii=False, default=_iso).encode("utf-8")
+                return self.send(200, body, "application/json; charset=UTF-8")
+        except (KeyError, TypeError, ValueError) as error:
+            return self.send_json(400, {"ok": False, "error": str(error)})
+        self.send_json(404, {"ok": False, "error": "unknown control route"})
+
+    def version_string(self) -> str:
+        return f"{self.server_version} {self.sys_version}".strip()
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
@@ -221,7 +271,9 @@ class SimulatorBase:
 
     def stop(self) -> None:
         self._server.stopping.set()
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which never ran otherwise
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> "SimulatorBase":

@@ -487,8 +487,6 @@ class GraphHandler(JsonHandler):
     def handle_request(self) -> None:
         body = self.read_body()
         path, query = self.split_url()
-        if path.startswith("/__sim/"):
-            return self._control(path, body)
         versioned = _VERSIONED.match(path)
         if not versioned:
             if self.command != "GET":
@@ -544,25 +542,6 @@ class GraphHandler(JsonHandler):
     def _send_error(self, error: GraphError, *, throttled: bool = False, garbage: bool = False) -> None:
         headers = [*self._headers(throttled), ("WWW-Authenticate", error.www_authenticate())]
         self.send_json(error.status, error.body(), headers, garbage=garbage)
-
-    def _control(self, path: str, body: bytes) -> None:
-        site = self.site
-        try:
-            if path == "/__sim/fault" and self.command == "POST":
-                args = json.loads(body or b"{}")
-                if "timeout_seconds" in args:
-                    site.timeout_seconds = float(args["timeout_seconds"])
-                site.fault(args["mode"], times=int(args.get("times", 1)),
-                           methods=tuple(args.get("methods", ("GET", "POST", "DELETE"))))
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/fault" and self.command == "DELETE":
-                site.clear_faults()
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/comments" and self.command == "GET":
-                return self.send_json(200, [{**c, "created": c["created"].isoformat()} for c in site.comments])
-        except (KeyError, TypeError, ValueError) as error:
-            return self.send_json(400, {"ok": False, "error": str(error)})
-        self.send_json(404, {"ok": False, "error": "unknown control route"})
 
 
 class GraphSimulatorBase(SimulatorBase):

@@ -659,13 +659,6 @@ class _Handler(JsonHandler):
         return value[7:].strip() if value.startswith("Bearer ") else None
 
     def _pages(self, site: XSite, path: str, raw_body: bytes) -> None:
-        if path == "/__sim/fault" and self.command == "POST":
-            params = self.body_params(raw_body)
-            try:
-                site.fault(str(params.get("mode")), int(params.get("times", 1)))
-            except ValueError as exc:
-                return self.send_json(400, {"galat": str(exc)})
-            return self.send_json(200, {"ok": True})
         if self.command not in ("GET", "HEAD"):
             return self.send_json(404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]})
         if path == "/":

@@ -9,7 +9,7 @@ Served on loopback (`python -m simulator` serves it on port 8404):
 - `POST /youtube/v3/comments?part=snippet` (a reply: {"snippet":{"parentId","textOriginal"}})
 - `POST /youtube/v3/comments/setModerationStatus?id=...&moderationStatus=...` -> 204
 - `GET  /` and `GET /watch?v=...`: the public channel page with the comment threads.
-- `POST|DELETE /__sim/fault`: arm or clear faults over HTTP (for the demo).
+- `/__sim/...`: the control route every simulator shares (simulator/common.py).
 
 Quirks kept on purpose:
 - order=time sorts threads by the *top-level* comment's publishedAt, newest first: a new reply
@@ -648,8 +648,6 @@ class YouTubeHandler(JsonHandler):
         path, query = self.split_url()
         if path.startswith(API_PREFIX + "/"):
             return self._api(path, query, body)
-        if path.startswith("/__sim/"):
-            return self._control(path, body)
         if self.command == "GET" and path in ("/", "/watch"):
             page = render_page(self.server.site, query.get("v") if path == "/watch" else None)
             if page is not None:
@@ -702,23 +700,6 @@ class YouTubeHandler(JsonHandler):
 
     def _send_error(self, error: ApiError, garbage: bool = False) -> None:
         self.send_json(error.status, error.body(), error.headers, garbage=garbage)
-
-    def _control(self, path: str, body: bytes) -> None:
-        site = self.server.site
-        try:
-            if path == "/__sim/fault" and self.command == "POST":
-                args = json.loads(body or b"{}")
-                if "timeout_seconds" in args:
-                    site.timeout_seconds = float(args["timeout_seconds"])
-                site.fault(args["mode"], times=int(args.get("times", 1)),
-                           methods=tuple(args.get("methods", ("GET", "POST"))))
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/fault" and self.command == "DELETE":
-                site.clear_faults()
-                return self.send_json(200, {"ok": True})
-        except (KeyError, TypeError, ValueError) as error:
-            return self.send_json(400, {"ok": False, "error": str(error)})
-        self.send_json(404, {"ok": False, "error": "unknown control route"})
 
 
 class YouTubeSimulator(SimulatorBase):
