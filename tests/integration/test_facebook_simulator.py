@@ -288,14 +288,3 @@ def test_public_page_is_indonesian_escaped_and_marks_official_replies(sim, site)
     post_page = requests.get(site.post_link(top["post"]), timeout=5)
     assert post_page.status_code == 200 and "Rina Wulandari" in post_page.text
     assert requests.get(f"{sim.base_url}/tidak-ada", timeout=5).status_code == 404
-
-
-def test_state_survives_a_restart(tmp_path, site):
-    path = tmp_path / "facebook.json"
-    site.state_file = path
-    site.save()
-    restored = FacebookSite()
-    assert restored.load(path)
-    assert restored.comments == site.comments and restored.posts == site.posts
-    new_id = restored.add_comment(restored.posts[0]["id"], "Komentar baru", author_name="Tamu")
-    assert new_id not in {c["id"] for c in site.comments}

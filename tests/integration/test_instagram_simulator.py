@@ -232,12 +232,3 @@ def test_public_profile_page_is_indonesian_escaped_and_marks_official_replies(si
     assert "<img src=x" not in page.text and "&lt;img src=x" in page.text
     single = requests.get(f"{sim.base_url}/p/{site.media[0]['shortcode']}/", timeout=5)
     assert single.status_code == 200 and "iseng" in single.text
-
-
-def test_state_survives_a_restart(tmp_path, site):
-    path = tmp_path / "instagram.json"
-    site.state_file = path
-    site.save()
-    restored = InstagramSite()
-    assert restored.load(path)
-    assert restored.comments == site.comments and restored.media == site.media
