@@ -21,9 +21,9 @@ from tanggap import dates
 COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500")
 
 
-def tanggal(moment: datetime) -> str:
+def tanggal(moment: datetime, zone=dates.WIB) -> str:
     """As the platforms' Indonesian web pages print a time."""
-    return dates.tanggal(moment, time_separator=".", word_before_time="pukul ")
+    return dates.tanggal(moment, time_separator=".", word_before_time="pukul ", zone=zone)
 
 
 @dataclass

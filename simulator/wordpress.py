@@ -39,8 +39,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from simulator.common import JsonHandler, SimulatorBase, SiteBase
-from tanggap.dates import MONTHS
+from simulator.common import JsonHandler, SimulatorBase, SiteBase, tanggal
 
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
 FLOOD_SECONDS = 15
@@ -1327,12 +1326,6 @@ article.post h2 a{color:#1d2b1f;text-decoration:none}
 """
 
 
-def _tanggal(site: WordPressSite, moment_utc: datetime) -> str:
-    local = site.local(moment_utc)
-    return (f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul "
-            f"{local:%H.%M} {local.tzname()}")
-
-
 def _render_comment_tree(site: WordPressSite, comment: dict, children: dict[int, list[dict]]) -> str:
     official = site.is_moderator(comment["user_id"])
     badge = '<span class="badge">Balasan resmi</span>' if official else ""
@@ -1341,7 +1334,7 @@ def _render_comment_tree(site: WordPressSite, comment: dict, children: dict[int,
     return (
         f'<div class="comment{" official" if official else ""}" id="comment-{comment["id"]}">'
         f'<div class="meta"><span class="author">{html.escape(comment["author_name"])}</span>{badge} · '
-        f'<time datetime="{site.local(comment["date_gmt"]).isoformat()}">{_tanggal(site, comment["date_gmt"])}</time>'
+        f'<time datetime="{site.local(comment["date_gmt"]).isoformat()}">{tanggal(comment["date_gmt"], site.tz)}</time>'
         f"</div>"
         f'<div class="content">{render_comment_html(comment["content"])}</div>'
         f"{replies_html}</div>"
@@ -1364,7 +1357,7 @@ def _render_post(site: WordPressSite, post: dict, heading: str) -> str:
     return (
         f'<article class="post" id="post-{post["id"]}">'
         f'<{heading}><a href="{html.escape(site.post_link(post))}">{html.escape(post["title"])}</a></{heading}>'
-        f'<div class="meta">Diterbitkan {_tanggal(site, post["date_gmt"])}</div>'
+        f'<div class="meta">Diterbitkan {tanggal(post["date_gmt"], site.tz)}</div>'
         f'<div class="entry">{wpautop(wptexturize(post["content"]))}</div>'
         f'<section class="comments"><h3>{len(approved)} komentar</h3>{thread}{closed}</section>'
         f"</article>"
