@@ -7,9 +7,11 @@ JSON and their quirks.
 from __future__ import annotations
 
 import json
+import re
 import threading
+import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +26,44 @@ COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_
 def tanggal(moment: datetime, zone=dates.WIB) -> str:
     """As the platforms' Indonesian web pages print a time."""
     return dates.tanggal(moment, time_separator=".", word_before_time="pukul ", zone=zone)
+
+
+SEEDS_DIR = Path(__file__).parent / "seeds"
+_AGE_PART = re.compile(r"(\d+)([dhms])")
+_AGE_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def age(text: str) -> timedelta:
+    """"2d 3h" (days, hours, minutes, seconds) as a timedelta."""
+    if not re.fullmatch(r"(\s*\d+[dhms])+\s*", text):
+        raise ValueError(f"an age is like '2d 3h 5m', got {text!r}")
+    return timedelta(**{_AGE_UNITS[unit]: int(n) for n, unit in _AGE_PART.findall(text)})
+
+
+def load_seed(kind: str) -> dict:
+    """simulator/seeds/<kind>.toml: a platform's seed content, kept as data."""
+    return tomllib.loads((SEEDS_DIR / f"{kind}.toml").read_text(encoding="utf-8"))
+
+
+def run_seed(site: "SiteBase", kind: str, now: datetime | None = None, account: str | None = None) -> "SiteBase":
+    """Run a seed script: each step calls `site.<call>(**arguments)`; an argument {ago = "2d"} is
+    that long before `now`, {ref = "name"} the result of the step stored `as` that name."""
+    now = now or datetime.now(timezone.utc)
+    results: dict[str, Any] = {"account": account}
+
+    def value(argument: Any) -> Any:
+        if isinstance(argument, dict) and "ago" in argument:
+            return now - age(argument["ago"])
+        if isinstance(argument, dict) and "ref" in argument:
+            return results[argument["ref"]]
+        return argument
+
+    for step in load_seed(kind)["step"]:
+        arguments = {name: value(v) for name, v in step.items() if name not in ("call", "as")}
+        result = getattr(site, step["call"])(**arguments)
+        if "as" in step:
+            results[step["as"]] = result
+    return site
 
 
 @dataclass
