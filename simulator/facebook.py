@@ -28,27 +28,9 @@ import zlib
 from datetime import datetime, timezone
 
 from simulator.common import run_seed
-from simulator.graph import (
-    OMIT,
-    GraphError,
-    GraphHandler,
-    GraphRequest,
-    GraphSimulatorBase,
-    GraphSite,
-    duplicate_error,
-    graph_time,
-    invalid_parameter,
-    list_answer,
-    paginate,
-    permission_error,
-    project,
-    render_item,
-    render_document,
-    too_long,
-    unknown_path,
-    unsupported,
-    utf16_length,
-)
+from simulator.graph import (OMIT, GraphError, GraphHandler, GraphRequest, GraphSimulatorBase, GraphSite,
+                             duplicate_error, graph_time, invalid_parameter, list_answer, paginate,
+                             permission_error, project, render_item, render_document, too_long, utf16_length)
 
 FACEBOOK_PAGE_ID = "104857362918470"
 FACEBOOK_PAGE_NAME = "BBPP Ketindan"
@@ -146,33 +128,11 @@ def _time_param(params: dict, name: str) -> datetime | None:
 
 
 class _FacebookHandler(GraphHandler):
+    account_kind, thread_kind, me_alias = "page", "post", True
+
     @property
     def fb(self) -> FacebookSite:
         return self.server.site  # type: ignore[return-value]
-
-    def api(self, req: GraphRequest) -> dict:
-        site = self.fb
-        with site.lock:
-            if not req.segments:
-                raise unknown_path("/")
-            if len(req.segments) > 2:
-                raise unknown_path("/" + "/".join(req.segments[2:]))
-            node_id = site.account_id if req.segments[0] == "me" else req.segments[0]
-            edge = req.segments[1] if len(req.segments) == 2 else "node"
-            if node_id == site.account_id:
-                kind, record = "page", None
-            elif node_id in site._threads:
-                kind, record = "post", site._threads[node_id]
-            elif node_id in site._comments and not site._comments[node_id]["deleted"]:
-                kind, record = "comment", site._comments[node_id]
-            else:
-                raise unsupported(req.method, node_id)
-            route = getattr(self, f"_{req.method.lower()}_{kind}_{edge}", None)
-            if route is None:
-                if edge != "node":
-                    raise unknown_path(f"/{edge}")
-                raise unsupported(req.method, node_id)
-            return route(req, record)
 
     # -- nodes ---------------------------------------------------------------------------
     def _page_fields(self) -> dict:

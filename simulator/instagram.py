@@ -28,28 +28,9 @@ import zlib
 from datetime import datetime
 
 from simulator.common import run_seed
-from simulator.graph import (
-    OMIT,
-    Field,
-    GraphError,
-    GraphHandler,
-    GraphRequest,
-    GraphSimulatorBase,
-    GraphSite,
-    duplicate_error,
-    graph_time,
-    invalid_parameter,
-    list_answer,
-    paginate,
-    permission_error,
-    project,
-    render_item,
-    render_document,
-    too_long,
-    unknown_path,
-    unsupported,
-    utf16_length,
-)
+from simulator.graph import (OMIT, Field, GraphError, GraphHandler, GraphRequest, GraphSimulatorBase,
+                             GraphSite, duplicate_error, graph_time, invalid_parameter, list_answer, paginate,
+                             permission_error, project, render_item, render_document, too_long, utf16_length)
 
 INSTAGRAM_USER_ID = "17841405822304914"
 INSTAGRAM_USERNAME = "bbppketindan"
@@ -124,32 +105,11 @@ class InstagramSite(GraphSite):
 
 
 class _InstagramHandler(GraphHandler):
+    account_kind, thread_kind = "user", "media"
+
     @property
     def ig(self) -> InstagramSite:
         return self.server.site  # type: ignore[return-value]
-
-    def api(self, req: GraphRequest) -> dict:
-        site = self.ig
-        with site.lock:
-            if not req.segments:
-                raise unknown_path("/")
-            if len(req.segments) > 2:
-                raise unknown_path("/" + "/".join(req.segments[2:]))
-            node_id, edge = req.segments[0], req.segments[1] if len(req.segments) == 2 else "node"
-            if node_id == site.account_id:
-                kind, record = "user", None
-            elif node_id in site._threads:
-                kind, record = "media", site._threads[node_id]
-            elif node_id in site._comments and not site._comments[node_id]["deleted"]:
-                kind, record = "comment", site._comments[node_id]
-            else:
-                raise unsupported(req.method, node_id)
-            route = getattr(self, f"_{req.method.lower()}_{kind}_{edge}", None)
-            if route is None:
-                if edge != "node":
-                    raise unknown_path(f"/{edge}")
-                raise unsupported(req.method, node_id)
-            return route(req, record)
 
     # -- nodes ---------------------------------------------------------------------------
     def _user_fields(self) -> dict:
