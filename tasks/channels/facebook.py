@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time
 from .reading import checked_id, read_again, read_item
 from .text import clean_text

@@ -17,7 +17,7 @@ from simulator.seed import (
     SEED_VISITOR_COMMENTS,
     seed_wordpress,
 )
-from simulator.wordpress import WordPressSimulator, WordPressSite
+from simulator.wordpress import WordPressSite
 
 OFFICIAL = (OFFICIAL_USERNAME, OFFICIAL_APP_PASSWORD)
 TIMEOUT = 5
@@ -26,13 +26,6 @@ TIMEOUT = 5
 @pytest.fixture
 def site() -> WordPressSite:
     return seed_wordpress(WordPressSite())
-
-
-@pytest.fixture
-def sim(site):
-    simulator = WordPressSimulator(site).start()
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture

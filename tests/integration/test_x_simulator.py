@@ -18,9 +18,7 @@ from simulator.x import (
     X_DEMO_TOKEN,
     X_OFFICIAL_USER_ID,
     X_OFFICIAL_USERNAME,
-    XSimulator,
     XSite,
-    seed_x,
     tweet_length,
 )
 
@@ -30,18 +28,9 @@ FIELDS = {"tweet.fields": "created_at,author_id,conversation_id,referenced_tweet
           "user.fields": "username,name"}
 
 
-@pytest.fixture(scope="module")
-def server():
-    """One server for the module (stopping one takes half a second); each test gets a fresh seed."""
-    simulator = XSimulator(XSite()).start()
-    yield simulator
-    simulator.stop()
-
-
 @pytest.fixture
-def sim(server):
-    server.site.reset(seed_x(XSite()).to_state())
-    return server
+def sim(fresh_x):
+    return fresh_x
 
 
 @pytest.fixture

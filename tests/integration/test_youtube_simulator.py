@@ -19,7 +19,6 @@ from simulator.youtube import (
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_DEMO_TOKEN,
     YOUTUBE_READONLY_TOKEN,
-    YouTubeSimulator,
     YouTubeSite,
     seed_youtube,
 )
@@ -32,13 +31,6 @@ RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 @pytest.fixture
 def site() -> YouTubeSite:
     return seed_youtube(YouTubeSite())
-
-
-@pytest.fixture
-def sim(site):
-    simulator = YouTubeSimulator(site).start()
-    yield simulator
-    simulator.stop()
 
 
 def get(sim, resource, headers=AUTH, **params):
