@@ -1,7 +1,7 @@
 """The scaffold every platform simulator stands on: fault injection, request counting, a JSON
 state file, one handler with the `/__sim/` control route, a loopback HTTP server in a thread,
-and the Indonesian date shown on public pages. Platform modules add only their routes, their
-JSON and their quirks.
+the seed runner (content in simulator/seeds/), and the Indonesian date shown on public pages.
+Platform modules add only their routes, their JSON and their quirks.
 """
 
 from __future__ import annotations
