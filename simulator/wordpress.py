@@ -32,6 +32,7 @@ import html.entities
 import json
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +41,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from simulator.common import NETWORK_FAULT_MODES, answer_network_fault
 from tanggap.dates import MONTHS
 
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
@@ -47,7 +49,7 @@ FLOOD_SECONDS = 15
 # "rate_limit" is the platform's own rate-limit signal, the same mode name on every simulator.
 # "malformed_item": the last item of a list loses fields, as a broken plugin's filter might leave it.
 FAULT_MODES = ("http500", "http429", "rate_limit", "timeout", "garbage", "malformed_item", "post_then_500",
-               "post_then_timeout")
+               "post_then_timeout") + NETWORK_FAULT_MODES
 _POST_ONLY_FAULTS = ("post_then_500", "post_then_timeout")
 
 
@@ -457,6 +459,7 @@ class WordPressSite:
         self._posts: dict[int, dict] = {}
         self._comments: dict[int, dict] = {}
         self._faults: list[_Fault] = []
+        self._faults_served: Counter[str] = Counter()
         # Comment ids a broken plugin filter mangles in list responses (single GETs stay whole).
         self.broken_in_listings: set[int] = set()
         self._next_post_id = 101
@@ -651,8 +654,18 @@ class WordPressSite:
                 fault.remaining -= 1
                 if fault.remaining == 0:
                     self._faults.remove(fault)
+                self._faults_served[fault.mode] += 1
                 return fault.mode
             return None
+
+    def faults_served(self) -> Counter:
+        """Faults actually answered, by mode."""
+        with self.lock:
+            return Counter(self._faults_served)
+
+    def faults_pending(self) -> int:
+        with self.lock:
+            return sum(fault.remaining for fault in self._faults)
 
     # -- observation and persistence -----------------------------------------------------
 
@@ -1561,6 +1574,8 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         site.count_request(self.command)
         fault = site.take_fault(self.command)
+        if answer_network_fault(self, fault):
+            return
         if fault in ("http429", "rate_limit"):
             return self._send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
         if fault == "http500":
@@ -1580,7 +1595,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = ApiResponse(500, _internal_error())
         if fault == "post_then_timeout":
             self.server.stopping.wait(site.timeout_seconds)
-        self._send_api(response, garbage=(fault == "garbage"))
+        self._send_api(response, garbage=(fault == "garbage"), truncated=(fault == "truncated"))
 
     def _run_api(self, route: str, params: dict, pairs: list, body: bytes) -> ApiResponse:
         site = self.server.site
@@ -1628,11 +1643,13 @@ class _Handler(BaseHTTPRequestHandler):
         username, _, password = decoded.partition(":")
         return self.server.site.authenticate(username, password)
 
-    def _send_api(self, response: ApiResponse, garbage: bool = False) -> None:
+    def _send_api(self, response: ApiResponse, garbage: bool = False, truncated: bool = False) -> None:
         site = self.server.site
         payload = to_php_json(response.data)
         if garbage:
             payload = _PHP_NOTICE.encode() + payload
+        if truncated:  # a proxy that lost the second half
+            payload = payload[: len(payload) // 2]
         paged = any(name == "Link" for name, _ in response.headers)
         headers = [
             ("X-Robots-Tag", "noindex"),
