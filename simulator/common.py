@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -258,6 +259,11 @@ class LoopbackServer(ThreadingHTTPServer):
         super().__init__(address, handler)
         self.site, self.quiet = site, quiet
         self.stopping = threading.Event()
+
+    def handle_error(self, request, client_address) -> None:
+        if self.quiet and isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up waiting (a "timeout" fault): nothing to report
+        super().handle_error(request, client_address)
 
 
 class SimulatorBase:

@@ -31,6 +31,7 @@ import html
 import html.entities
 import json
 import re
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -1711,6 +1712,11 @@ class _Server(ThreadingHTTPServer):
         self.site = site
         self.quiet = quiet
         self.stopping = threading.Event()  # wakes requests stalled by a "timeout" fault
+
+    def handle_error(self, request, client_address) -> None:
+        if self.quiet and isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up waiting (a "timeout" fault): nothing to report
+        super().handle_error(request, client_address)
 
 
 class WordPressSimulator:

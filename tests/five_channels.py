@@ -18,10 +18,12 @@ def start_all() -> dict:
     return simulators
 
 
-def environment(folder, simulators: dict, database_url: str | None = None) -> dict:
-    """TANGGAP_* settings pointing at every simulator (SQLite in `folder` unless `database_url`)."""
+def environment(folder, simulators: dict, database_url: str | None = None, **options) -> dict:
+    """TANGGAP_* settings pointing at every simulator (SQLite in `folder` unless `database_url`);
+    `options` are added to every channel's entry."""
     env = tanggap_environment(folder, simulators["wordpress"].base_url,
-                              channels=[channel_entry(p, simulators[p.kind].base_url) for p in PLATFORMS],
+                              channels=[{**channel_entry(p, simulators[p.kind].base_url), **options}
+                                        for p in PLATFORMS],
                               secrets={p.channel["secret"]: p.token for p in PLATFORMS})
     if database_url:
         env["TANGGAP_DATABASE_URL"] = database_url
@@ -51,3 +53,26 @@ def key_of(kind: str) -> str:
 
 def apply(env: dict) -> None:
     os.environ.update(env)
+
+
+def replies_by_us(kind: str, site) -> list[tuple[str, str]]:
+    """(parent comment id, reply id) of every reply by our own account, as the simulator keeps
+    them: the platform's record, not what Tanggap believes it sent."""
+    with site.lock:
+        if kind == "wordpress":
+            from simulator.seed import OFFICIAL_USER_ID
+
+            return [(str(c["parent"]), str(c["id"])) for c in site._comments.values()
+                    if c["user_id"] == OFFICIAL_USER_ID and c["parent"]]
+        if kind in ("facebook", "instagram"):
+            return [(c["parent"], c["id"]) for c in site._comments.values()
+                    if c["author_id"] == site.account_id and c["parent"] and not c["deleted"]]
+        if kind == "youtube":
+            return [(c["parent"], c["id"]) for c in site._comments.values()
+                    if c["author_id"] == site.channel["id"] and c["parent"]]
+        if kind == "x":
+            from simulator.x import X_OFFICIAL_USER_ID
+
+            return [(t["in_reply_to"], t["id"]) for t in site.tweets.values()
+                    if t["author_id"] == X_OFFICIAL_USER_ID and t["in_reply_to"]]
+    raise ValueError(kind)
