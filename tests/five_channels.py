@@ -10,9 +10,21 @@ from simulator.platforms import PLATFORMS, channel_entry, start
 from tests.harness import tanggap_environment
 
 
-def start_all() -> dict:
-    """Every platform's simulator, seeded, on free ports; by kind."""
+def start_all(*, without_seed_comments: bool = False) -> dict:
+    """Every platform's simulator, seeded, on free ports; by kind. `without_seed_comments`: the
+    posts, videos and accounts stay, the seed's comments go (a suite counts only its own)."""
     simulators = {p.kind: start(p, port=0) for p in PLATFORMS}
+    if without_seed_comments:
+        for kind, simulator in simulators.items():
+            site = simulator.site
+            with site.lock:
+                if kind == "x":
+                    from simulator.x import X_OFFICIAL_USER_ID
+
+                    site.tweets = {i: t for i, t in site.tweets.items()
+                                   if t["author_id"] == X_OFFICIAL_USER_ID and not t["in_reply_to"]}
+                else:
+                    site._comments.clear()
     # The suites arm their own 429s: the X simulator's real 15-minute windows would only add waits.
     simulators["x"].site.rate_limits = {endpoint: 1_000_000 for endpoint in simulators["x"].site.rate_limits}
     return simulators
