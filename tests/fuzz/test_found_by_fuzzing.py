@@ -272,3 +272,23 @@ def test_a_graph_next_link_that_is_not_a_url_is_read_without_a_value_error(serve
         assert "tautan halaman berikutnya tidak sah" in str(error)
     else:
         assert any("tidak sah" in p for p in reasons(listed))
+
+
+# --- found by the 10,000-payload run of issue 6 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("date_gmt", ["kemarin", "\x8d\u00cf\U0004281d", "2025-13-45T99:00:00"])
+def test_a_wordpress_reply_answered_with_an_unreadable_time_is_our_reply_without_a_time(server, date_gmt):
+    answer = json_answer({"id": 414, "post": 87, "parent": 412, "author": 7, "date_gmt": date_gmt,
+                          "content": {"rendered": "<p>Terima kasih.</p>"}}, 201)
+    published = reply(server, "wordpress", answer)
+    assert published.external_id == "414" and published.posted_at is None
+
+
+@pytest.mark.parametrize("kind", ["facebook", "instagram"])
+def test_a_thread_gone_with_a_long_error_message_is_one_short_problem(server, kind):
+    message = "Unsupported get request. Object with ID '1_999' does not exist. " + "[" * 5000
+    gone = json_answer({"error": {"message": message, "type": "GraphMethodException", "code": 100,
+                                  "error_subcode": 33}}, 400)
+    listed = listing(server, kind, {"comments": gone})
+    assert listed.problems and all(20 <= len(p) <= 600 and "tidak dapat dibaca" in p for p in listed.problems)
