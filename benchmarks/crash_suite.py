@@ -86,7 +86,8 @@ class Serving:
 
 
 def run(cases: int = 4, serve_crashes: int = 2, folder: Path | None = None, timeout: float = 1800,
-        say=print) -> Figures:
+        kinds: list[str] | None = None, say=print) -> Figures:
+    """The whole suite: `cases` new comments per channel (of `kinds`, default all five) and group."""
     from tests import five_channels
     from tests.harness import start_prefect_server, stop
 
@@ -105,7 +106,7 @@ def run(cases: int = 4, serve_crashes: int = 2, folder: Path | None = None, time
     migrate()
     arrived: dict[str, list[str]] = {}
     serving = Serving(env, folder / "serve.log")
-    kinds = list(simulators)
+    kinds = kinds or list(simulators)
     plan = [(group, {kind: cases for kind in kinds}, "") for group in GROUPS]
     if serve_crashes:
         plan.append((SERVE_GROUP, {kinds[n % len(kinds)]: 0 for n in range(serve_crashes)}, "serve"))

@@ -152,21 +152,35 @@ def ensure_crash_detection() -> str:
     from prefect.settings import get_current_settings
 
     seconds = get_current_settings().flows.heartbeat_frequency
+    states = ("Completed", "Failed", "Cancelled", "Crashed", "Suspended", "Paused")  # a waiting run sends none
+    wanted = AutomationCore(
+        name=CRASH_DETECTION_AUTOMATION,
+        description="Run yang prosesnya mati bersama serve ditandai Crashed; pemeriksaan berikutnya melanjutkan kasusnya.",
+        trigger=EventTrigger(after={"prefect.flow-run.heartbeat"},
+                             expect={"prefect.flow-run.heartbeat", *(f"prefect.flow-run.{s}" for s in states)},
+                             match={"prefect.resource.id": "prefect.flow-run.*"},
+                             for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
+                             within=timedelta(seconds=HEARTBEATS_MISSED * (seconds or 0))),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message=f"{NO_HEARTBEAT} selama {HEARTBEATS_MISSED * (seconds or 0)} detik")],
+    )
     with get_client(sync_client=True) as client:
-        for old in client.read_automations_by_name(CRASH_DETECTION_AUTOMATION):
+        existing = client.read_automations_by_name(CRASH_DETECTION_AUTOMATION)
+        # Kept as it is when unchanged: a new automation would forget the heartbeats it has seen,
+        # and the runs that died with the `serve` being restarted now would never be found.
+        if seconds and len(existing) == 1 and _same_automation(existing[0], wanted):
+            return f"a run without heartbeats for {HEARTBEATS_MISSED * seconds} s is marked Crashed"
+        for old in existing:
             client.delete_automation(old.id)
         if not seconds:
             return "run heartbeats are off (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run whose serve died stays Running"
-        states = ("Completed", "Failed", "Cancelled", "Crashed", "Suspended", "Paused")  # a waiting run sends none
-        client.create_automation(AutomationCore(
-            name=CRASH_DETECTION_AUTOMATION,
-            description="Run yang prosesnya mati bersama serve ditandai Crashed; pemeriksaan berikutnya melanjutkan kasusnya.",
-            trigger=EventTrigger(after={"prefect.flow-run.heartbeat"},
-                                 expect={"prefect.flow-run.heartbeat", *(f"prefect.flow-run.{s}" for s in states)},
-                                 match={"prefect.resource.id": "prefect.flow-run.*"},
-                                 for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
-                                 within=timedelta(seconds=HEARTBEATS_MISSED * seconds)),
-            actions=[ChangeFlowRunState(state=StateType.CRASHED,
-                                        message=f"{NO_HEARTBEAT} selama {HEARTBEATS_MISSED * seconds} detik")],
-        ))
+        client.create_automation(wanted)
     return f"a run without heartbeats for {HEARTBEATS_MISSED * seconds} s is marked Crashed"
+
+
+def _same_automation(existing, wanted) -> bool:
+    def shape(automation) -> tuple:
+        trigger = automation.trigger
+        return (trigger.within, set(trigger.expect), set(trigger.after), trigger.posture, automation.enabled,
+                [action.model_dump(exclude={"id"}) for action in automation.actions])
+    return shape(existing) == shape(wanted)
