@@ -292,3 +292,29 @@ def test_a_thread_gone_with_a_long_error_message_is_one_short_problem(server, ki
                                   "error_subcode": 33}}, 400)
     listed = listing(server, kind, {"comments": gone})
     assert listed.problems and all(20 <= len(p) <= 600 and "tidak dapat dibaca" in p for p in listed.problems)
+
+
+@pytest.mark.parametrize("errors", [1, -10000000.0, "Invalid Request"])
+def test_an_x_error_whose_errors_is_no_list_still_maps_to_a_channel_error(server, errors):
+    body = {"errors": errors, "title": "Invalid Request", "detail": "One or more parameters were invalid."}
+    with pytest.raises(ChannelError, match="Invalid Request"):
+        listing(server, "x", {"list": json_answer(body, 400)})
+    with pytest.raises(Unavailable):
+        listing(server, "x", {"list": json_answer(body, 550)})
+
+
+def test_an_x_page_whose_users_have_ids_of_the_wrong_shape_still_reads_its_mentions(server):
+    item = {"id": "12551", "text": "@bbppketindan Kapan pendaftaran dibuka?", "author_id": "2244994945",
+            "conversation_id": "12551", "created_at": "2026-12-01T15:47:38.000Z"}
+    page = {"data": [item], "includes": {"users": [{"id": ["2244994945"], "username": "warga"},
+                                                   {"id": "2244994945", "name": "Warga", "username": "warga"}]},
+            "meta": {"result_count": 1, "newest_id": "12551"}}
+    listed = listing(server, "x", {"list": json_answer(page)})
+    assert [c.ref.external_id for c in listed.comments] == ["12551"]
+
+
+@pytest.mark.parametrize("reply_id", ["\u00e9" * 5000, " Ugx1 ", ""])
+def test_a_youtube_reply_answered_with_an_id_no_table_could_hold_is_unavailable_so_publishing_looks_again(
+        server, reply_id):
+    with pytest.raises(Unavailable, match="tanpa id"):
+        reply(server, "youtube", json_answer({"kind": "youtube#comment", "etag": {}, "id": reply_id}))
