@@ -109,20 +109,12 @@ def run(cases: int = 4, serve_crashes: int = 2, folder: Path | None = None, time
     kinds = kinds or list(simulators)
     plan = [(group, {kind: cases for kind in kinds}, "") for group in GROUPS]
     if serve_crashes:
-        plan.append((SERVE_GROUP, {kinds[n % len(kinds)]: 0 for n in range(serve_crashes)}, "serve"))
-        for n in range(serve_crashes):
-            plan[-1][1][kinds[n % len(kinds)]] += 1
+        plan.append((SERVE_GROUP, dict(Counter(kinds[n % len(kinds)] for n in range(serve_crashes))), "serve"))
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     try:
-        for number, (group, counts, kills) in enumerate(plan, start=1):
-            say(f"group {number}: {', '.join(group)}" + (" (the whole serve process group)" if kills else ""))
-            serving.start(TANGGAP_CRASH_AT=",".join(group), TANGGAP_CRASH_KILLS=kills)
-            batch = {five_channels.key_of(kind): [five_channels.visitor_comment(
-                kind, simulators[kind].site, 1000 * number + n) for n in range(count)] for kind, count in counts.items()}
-            for key, ids in batch.items():
-                arrived.setdefault(key, []).extend(ids)
-            _drive(batch, serving, figures, time.monotonic() + timeout, say)
-            serving.kill()  # the serving process and everything it started, at once
-            figures.serve_kills += 1
+        with temporary_settings({PREFECT_API_URL: api_url}):  # over a test session's own server, if any
+            _run_plan(plan, serving, simulators, arrived, figures, timeout, say)
         _tally(simulators, arrived, crash_log, figures)
     finally:
         serving.kill()
@@ -130,6 +122,23 @@ def run(cases: int = 4, serve_crashes: int = 2, folder: Path | None = None, time
         for simulator in simulators.values():
             simulator.stop()
     return figures
+
+
+def _run_plan(plan, serving: Serving, simulators: dict, arrived: dict, figures: Figures, timeout: float,
+              say) -> None:
+    """Each group: `serve` armed at its boundaries, new comments, checks until the batch is done."""
+    from tests import five_channels
+
+    for number, (group, counts, kills) in enumerate(plan, start=1):
+        say(f"group {number}: {', '.join(group)}" + (" (the whole serve process group)" if kills else ""))
+        serving.start(TANGGAP_CRASH_AT=",".join(group), TANGGAP_CRASH_KILLS=kills)
+        batch = {five_channels.key_of(kind): [five_channels.visitor_comment(
+            kind, simulators[kind].site, 1000 * number + n) for n in range(count)] for kind, count in counts.items()}
+        for key, ids in batch.items():
+            arrived.setdefault(key, []).extend(ids)
+        _drive(batch, serving, figures, time.monotonic() + timeout, say)
+        serving.kill()  # the serving process and everything it started, at once
+        figures.serve_kills += 1
 
 
 def _drive(batch: dict[str, list[str]], serving: Serving, figures: Figures, deadline: float, say) -> None:
