@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
+import sys
 import threading
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,8 +23,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tanggap import dates
 
+# Faults of whatever stands between us and a platform (a gateway, a proxy, the network), the
+# same on every simulator: a 429 with no reset time, an HTML error page, a reset connection,
+# a JSON answer cut short. `answer_network_fault` answers the first three.
+NETWORK_FAULT_MODES = ("http429_bare", "html_error", "connection_reset", "truncated")
 # The same mode names on every simulator; "rate_limit" is the platform's own throttling signal.
-COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500")
+COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500") + NETWORK_FAULT_MODES
 
 
 def tanggal(moment: datetime, zone=dates.WIB) -> str:
@@ -80,6 +88,7 @@ class Faults:
         self.modes, self.post_only = modes, post_only
         self._armed: list[_Fault] = []
         self._lock = threading.Lock()
+        self.served: Counter[str] = Counter()  # faults actually answered, by mode
 
     def add(self, mode: str, times: int = 1, methods=("GET", "POST", "PUT", "DELETE")) -> None:
         if mode not in self.modes:
@@ -97,8 +106,13 @@ class Faults:
                 fault.remaining -= 1
                 if fault.remaining == 0:
                     self._armed.remove(fault)
+                self.served[fault.mode] += 1
                 return fault.mode
             return None
+
+    def pending(self) -> int:
+        with self._lock:
+            return sum(fault.remaining for fault in self._armed)
 
     def clear(self) -> None:
         with self._lock:
@@ -126,6 +140,14 @@ class SiteBase:
 
     def clear_faults(self) -> None:
         self.faults.clear()
+
+    def faults_served(self) -> Counter:
+        """Faults actually answered, by mode."""
+        with self.faults._lock:
+            return Counter(self.faults.served)
+
+    def faults_pending(self) -> int:
+        return self.faults.pending()
 
     def count_request(self, method: str) -> None:
         with self.lock:
@@ -171,6 +193,33 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+_GATEWAY_PAGES = {
+    429: b"<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests"
+         b"</h1></center><hr><center>nginx</center></body></html>",
+    502: b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+         b"<hr><center>nginx</center></body></html>",
+}
+
+
+def answer_network_fault(handler: BaseHTTPRequestHandler, mode: str | None) -> bool:
+    """Answer the request as a gateway or the network would for `mode`; False when `mode` is
+    not one answered here (the simulator then answers as the platform)."""
+    if mode in ("http429_bare", "html_error"):
+        status = 429 if mode == "http429_bare" else 502
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(_GATEWAY_PAGES[status])))
+        handler.end_headers()
+        handler.wfile.write(_GATEWAY_PAGES[status])
+        return True
+    if mode == "connection_reset":  # RST instead of an answer: linger 0, then close
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
+        handler.connection.close()
+        return True
+    return False
+
+
 class JsonHandler(BaseHTTPRequestHandler):
     """Request helpers for a simulator's handler; `self.server.site` is the SiteBase.
 
@@ -180,6 +229,7 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     server: "LoopbackServer"
     protocol_version = "HTTP/1.1"
+    fault_mode: str | None = None  # the fault taken for the request being answered
 
     # Every method goes to one place; each simulator routes by method and path there.
     def do_GET(self) -> None:
@@ -195,10 +245,17 @@ class JsonHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
+        self.fault_mode = None
         if self.path.startswith("/__sim/"):
             self._control(urlsplit(self.path).path, self.read_body())
         else:
             self.handle_request()
+
+    def take_fault(self) -> str | None:
+        """The armed fault for this API request (network faults are answered by the caller
+        through `answer_network_fault`; "truncated" cuts the body `send` writes)."""
+        self.fault_mode = self.server.site.faults.take(self.command)
+        return self.fault_mode
 
     def handle_request(self) -> None:
         raise NotImplementedError
@@ -256,6 +313,8 @@ class JsonHandler(BaseHTTPRequestHandler):
     def send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = ()) -> None:
         """Headers and body in one write: two small writes on a keep-alive connection meet the
         client's delayed ACK (Nagle) and cost ~40 ms per request."""
+        if self.fault_mode == "truncated":  # a proxy that lost the second half, Content-Length and all
+            body = body[: len(body) // 2]
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -287,6 +346,11 @@ class LoopbackServer(ThreadingHTTPServer):
         super().__init__(address, handler)
         self.site, self.quiet = site, quiet
         self.stopping = threading.Event()
+
+    def handle_error(self, request, client_address) -> None:
+        if self.quiet and isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up waiting (a "timeout" fault): nothing to report
+        super().handle_error(request, client_address)
 
 
 class SimulatorBase:

@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from simulator.common import JsonHandler, SimulatorBase, SiteBase, tanggal
+from simulator.common import JsonHandler, SimulatorBase, SiteBase, answer_network_fault, tanggal
 
 GRAPH_VERSION = "v25.0"
 GRAPH_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S+0000"
@@ -523,7 +523,9 @@ class GraphHandler(JsonHandler):
             return self.send_html(200, page)
         site = self.site
         site.count_request(self.command)
-        fault = site.faults.take(self.command)
+        fault = self.take_fault()
+        if answer_network_fault(self, fault):
+            return
         if fault == "rate_limit":
             code = site.rate_limit_code
             error = GraphError(code, RATE_LIMIT_MESSAGES.get(code, f"(#{code}) Rate limit reached"),

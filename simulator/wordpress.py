@@ -39,14 +39,14 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from simulator.common import JsonHandler, SimulatorBase, SiteBase, tanggal
+from simulator.common import NETWORK_FAULT_MODES, JsonHandler, SimulatorBase, SiteBase, answer_network_fault, tanggal
 
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
 FLOOD_SECONDS = 15
 # "rate_limit" is the platform's own rate-limit signal, the same mode name on every simulator.
 # "malformed_item": the last item of a list loses fields, as a broken plugin's filter might leave it.
 FAULT_MODES = ("http500", "http429", "rate_limit", "timeout", "garbage", "malformed_item", "post_then_500",
-               "post_then_timeout")
+               "post_then_timeout") + NETWORK_FAULT_MODES
 _POST_ONLY_FAULTS = ("post_then_500", "post_then_timeout")
 
 
@@ -1455,7 +1455,9 @@ class _Handler(JsonHandler):
     def _serve_api(self, route: str, params: dict, pairs: list, body: bytes) -> None:
         site = self.server.site
         site.count_request(self.command)
-        fault = site.faults.take(self.command)
+        fault = self.take_fault()  # also tells `send` to cut the body short for "truncated"
+        if answer_network_fault(self, fault):
+            return
         if fault in ("http429", "rate_limit"):
             return self.send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
         if fault == "http500":

@@ -20,7 +20,8 @@ import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
-from simulator.common import COMMON_FAULT_MODES, JsonHandler, SimulatorBase, SiteBase, run_seed, tanggal
+from simulator.common import (COMMON_FAULT_MODES, JsonHandler, SimulatorBase, SiteBase, answer_network_fault,
+                              run_seed, tanggal)
 
 X_DEMO_TOKEN = "demo-x-user-token-bbppketindan"  # OAuth 2.0 user context of the official account
 X_APP_ONLY_TOKEN = "demo-x-app-only-bearer"  # application-only: reads work, writes are refused
@@ -611,7 +612,9 @@ class _Handler(JsonHandler):
             return self._pages(site, path, raw_body)
         method = self.command
         site.count_request(method)
-        fault = site.faults.take(method)
+        fault = self.take_fault()
+        if answer_network_fault(self, fault):
+            return
         if fault == "timeout":
             self.wait_for_timeout_fault()
         route = next(((m, p, e, h) for m, p, e, h in _ROUTES if m == method and re.fullmatch(p, path)), None)

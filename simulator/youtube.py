@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from simulator.common import JsonHandler, SimulatorBase, SiteBase, run_seed, tanggal
+from simulator.common import JsonHandler, SimulatorBase, SiteBase, answer_network_fault, run_seed, tanggal
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 DEFAULT_DAILY_QUOTA = 10_000
@@ -657,7 +657,9 @@ class YouTubeHandler(JsonHandler):
     def _api(self, path: str, query: dict, body: bytes) -> None:
         site: YouTubeSite = self.server.site
         site.count_request(self.command)
-        fault = site.faults.take(self.command)
+        fault = self.take_fault()
+        if answer_network_fault(self, fault):
+            return
         if fault == "rate_limit":
             return self._send_error(quota_exceeded())
         if fault == "http500":

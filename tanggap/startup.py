@@ -1,5 +1,6 @@
-"""The start-up step of every installation: the database schema, the channel limits and the
-automation that sends reminders of overdue SOP steps.
+"""The start-up step of every installation: the database schema, the channel limits, the
+automation that marks runs of a dead process Crashed, and the one that sends reminders of
+overdue SOP steps.
 
 `serve` runs it itself; in the scaled-out form (work pools and workers) run it once per
 release, before the workers: `python -m tanggap.startup` (or `tanggap-startup`).
@@ -16,10 +17,12 @@ def prepare(settings: Settings | None = None) -> str:
     from db.session import migrate
     from tasks.channel_access import ensure_concurrency_limits
     from tasks.deadlines import ensure_reminder_automation
+    from tasks.respond_runs import ensure_crash_detection
 
     settings = settings or get_settings()
     migrate()
     ensure_concurrency_limits(settings.channels())
+    ensure_crash_detection()
     return ensure_reminder_automation(settings.reminder_block)
 
 

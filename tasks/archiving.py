@@ -15,6 +15,7 @@ from prefect import task
 
 from db.models import ArchiveRecord, CaseStatus, utcnow
 from db.session import session_scope
+from tanggap.failpoints import crash_point
 
 from . import events
 from .cases import case_status, load_case
@@ -75,6 +76,7 @@ def archive_case(comment_id: int) -> str:
                 for kind, (relative, data) in files.items():
                     archive_store.put_in_place(staged[kind], relative)
                     _keep(case, kind, relative, data)
+                crash_point("while_archiving", comment_id)  # crash suite: files in place, not committed
                 case.archive()
                 events.record(session, "archive", "end", comment_id=comment_id,
                               detail=f"kasus-{case.id:06d}-{case.channel.key}")

@@ -29,6 +29,7 @@ from .channels.base import ChannelClient, RateLimited
 from .rendering import waktu
 
 DEFAULT_PARALLEL_CALLS = 2
+SLOT_LEASE_SECONDS = 60
 # Daily quotas by channel kind: (units per day, the quota day's time zone). Polling may use
 # only READ_SHARE of it, so approved replies can always still be sent.
 DAILY_QUOTAS = {"youtube": (10_000, ZoneInfo("America/Los_Angeles"))}
@@ -135,7 +136,10 @@ def _concurrency_slot(config: ChannelConfig):
         return nullcontext()
     from prefect.concurrency.sync import concurrency
 
-    return concurrency(concurrency_limit_name(config), occupy=1, timeout_seconds=600, strict=False)
+    # A run killed while it holds a slot gives it back when the lease runs out: Prefect's
+    # shortest lease (60 s, renewed while held) instead of its default 5 minutes.
+    return concurrency(concurrency_limit_name(config), occupy=1, timeout_seconds=600, strict=False,
+                       lease_duration=SLOT_LEASE_SECONDS)
 
 
 @contextmanager

@@ -33,8 +33,12 @@ def open_check_run() -> int:
         for config in get_settings().channels():
             channel = session.scalar(select(Channel).where(Channel.key == config.key))
             if channel is None:
-                session.add(Channel(key=config.key, kind=config.kind, name=config.name))
-            else:
+                try:
+                    with session.begin_nested():  # a check started at the same moment may add it first
+                        session.add(Channel(key=config.key, kind=config.kind, name=config.name))
+                except IntegrityError:
+                    channel = session.scalar(select(Channel).where(Channel.key == config.key))
+            if channel is not None:
                 channel.kind, channel.name = config.kind, config.name
         check = CheckRun(flow_run_id=events.current_flow_run_id())
         session.add(check)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from db.models import CaseStatus, Publication, utcnow
 from db.session import session_scope
+from tanggap.failpoints import crash_point
 
 from . import events, lease
 from .cases import channel_config, load_case, ref_of
@@ -48,6 +49,7 @@ def publish_reply(comment_id: int) -> str | None:
         publication.attempts += 1  # the intent is committed before anything is sent
         attempt, text, intent_at = publication.attempts, publication.text, publication.intent_at
         config, ref = channel_config(case.channel), ref_of(case)
+    crash_point("after_intent", comment_id)  # crash suite: the intent is committed, nothing sent
 
     try:
         with channel_client(config, sending=True) as client:
@@ -62,6 +64,7 @@ def publish_reply(comment_id: int) -> str | None:
             if existing is None:
                 try:
                     reply = client.reply(ref, text)
+                    crash_point("after_post", comment_id)  # crash suite: posted, not yet recorded
                 except Duplicate:
                     reply = ours()  # the platform says it is there already: it must be ours
                     if reply is None:

@@ -20,12 +20,18 @@ from tanggap.settings import get_settings
 
 from . import events
 from .cases import load_case
+from .lease import release
 from .operations import AUTOMATIC_RETRY
 
 # A case whose runs keep ending without progress stops being restarted and waits for operations.
 MAX_RESTARTS = 3
 # A run left Pending this long lost its process before it started (the runner died).
 STUCK_PENDING = timedelta(minutes=10)
+# A run whose heartbeats stopped this many times over (its process died with its runner, or
+# its machine) is marked Crashed by Prefect's automation, set up at start-up.
+CRASH_DETECTION_AUTOMATION = "tanggap-run-tanpa-detak"
+HEARTBEATS_MISSED = 3
+NO_HEARTBEAT = "Tanggap: run tidak mengirim detak"
 _FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
@@ -95,7 +101,9 @@ def restart_stalled_cases() -> list[str]:
                                           force=True)
                 state = Crashed()
             if state is None or state.type in _FINAL:
-                restart.append((comment_id, run_id, state.name if state else "dihapus"))
+                # Its process is known to be gone unless only its heartbeats stopped (it may live on).
+                gone = state is not None and not (state.message or "").startswith(NO_HEARTBEAT)
+                restart.append((comment_id, run_id, state.name if state else "dihapus", gone))
             elif state.type == StateType.PAUSED:
                 resume.append((comment_id, run_id))
         resumed = [run_id for comment_id, run_id in resume if _retry_is_due(comment_id, now)]
@@ -110,17 +118,19 @@ def _retry_is_due(comment_id: int, now) -> bool:
         return case.status == CaseStatus.NEEDS_ATTENTION and case.retry_at is not None and case.retry_at <= now
 
 
-def _to_restart(ended: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+def _to_restart(ended: list[tuple[int, str, str, bool]]) -> list[tuple[int, str]]:
     """The cases to give a new run, each noted; a case restarted too often waits for operations."""
     runs = []
     now = utcnow()
-    for comment_id, run_id, how in ended:
+    for comment_id, run_id, how, gone in ended:
         with session_scope() as session:
             case = load_case(session, comment_id, for_update=True)
             if case.respond_flow_run_id != run_id or case.status == CaseStatus.ARCHIVED:
                 continue  # another check got here first
             if case.claimed_until is not None and case.claimed_until > now:
-                continue  # a run is sending right now; it finishes the case, or its lease runs out
+                if case.claimed_by != run_id or not gone:
+                    continue  # a run is sending right now; it finishes the case, or its lease runs out
+                release(case)  # the holder was this ended run, whose process is gone: nobody is sending
             if case.restarts >= MAX_RESTARTS and case.status in WORKING:
                 case.needs_attention(step=STEP_OF_STATUS[case.status], retry_at=None, error=(
                     f"Run kasus berakhir ({how}) {case.restarts + 1} kali berturut-turut tanpa selesai; "
@@ -131,3 +141,46 @@ def _to_restart(ended: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
         events.operations_log().warning("Kasus %s dilanjutkan: run %s berakhir %s", comment_id, run_id, how)
         runs.append((comment_id, f"respond-{comment_id}-after-{run_id}"))
     return runs
+
+
+def ensure_crash_detection() -> str:
+    """Prefect's automation for runs left Running by a dead process (a killed `serve`, a lost
+    machine): after HEARTBEATS_MISSED heartbeat intervals without a heartbeat or a new state, the
+    run is marked Crashed, and the next check restarts its case. Says what it set up."""
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.settings import get_current_settings
+
+    seconds = get_current_settings().flows.heartbeat_frequency
+    states = ("Completed", "Failed", "Cancelled", "Crashed", "Suspended", "Paused")  # a waiting run sends none
+    wanted = AutomationCore(
+        name=CRASH_DETECTION_AUTOMATION,
+        description="Run yang prosesnya mati bersama serve ditandai Crashed; pemeriksaan berikutnya melanjutkan kasusnya.",
+        trigger=EventTrigger(after={"prefect.flow-run.heartbeat"},
+                             expect={"prefect.flow-run.heartbeat", *(f"prefect.flow-run.{s}" for s in states)},
+                             match={"prefect.resource.id": "prefect.flow-run.*"},
+                             for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
+                             within=timedelta(seconds=HEARTBEATS_MISSED * (seconds or 0))),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message=f"{NO_HEARTBEAT} selama {HEARTBEATS_MISSED * (seconds or 0)} detik")],
+    )
+    with get_client(sync_client=True) as client:
+        existing = client.read_automations_by_name(CRASH_DETECTION_AUTOMATION)
+        # Kept as it is when unchanged: a new automation would forget the heartbeats it has seen,
+        # and the runs that died with the `serve` being restarted now would never be found.
+        if seconds and len(existing) == 1 and _same_automation(existing[0], wanted):
+            return f"a run without heartbeats for {HEARTBEATS_MISSED * seconds} s is marked Crashed"
+        for old in existing:
+            client.delete_automation(old.id)
+        if not seconds:
+            return "run heartbeats are off (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run whose serve died stays Running"
+        client.create_automation(wanted)
+    return f"a run without heartbeats for {HEARTBEATS_MISSED * seconds} s is marked Crashed"
+
+
+def _same_automation(existing, wanted) -> bool:
+    def shape(automation) -> tuple:
+        trigger = automation.trigger
+        return (trigger.within, set(trigger.expect), set(trigger.after), trigger.posture, automation.enabled,
+                [action.model_dump(exclude={"id"}) for action in automation.actions])
+    return shape(existing) == shape(wanted)

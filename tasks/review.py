@@ -22,6 +22,7 @@ from db.lifecycle import STATUS_OF_STAGE
 from db.models import CaseStatus, Comment, utcnow
 from db.session import session_scope
 from tanggap import sop
+from tanggap.failpoints import crash_point
 
 from . import events, inbox
 from .approval_queue import refresh_approval_queue
@@ -274,9 +275,12 @@ def _round_key(key: str, correction_round: int) -> str:
 def ask(comment_id: int, stage: str) -> dict:
     """Wait for the person of `stage` (follow-up, correction or decision) to answer the case's form."""
     form = prepare_form(comment_id, stage)
-    return wait_for_person(FORMS[stage], key=form["key"], description=form["description"],
-                           defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"],
-                           descriptions=form["descriptions"])
+    crash_point("while_suspending", comment_id)  # crash suite: the form is ready, the run not yet waiting
+    answer = wait_for_person(FORMS[stage], key=form["key"], description=form["description"],
+                             defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"],
+                             descriptions=form["descriptions"])
+    crash_point("while_resuming", comment_id)  # crash suite: answered, the answer not yet recorded
+    return answer
 
 
 def ask_for_correction(comment_id: int) -> dict:

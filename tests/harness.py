@@ -118,13 +118,14 @@ def _basic(auth_string: str | None):
     return tuple(auth_string.split(":", 1)) if auth_string else None
 
 
-def start_serve(env: dict, log_path: Path) -> subprocess.Popen:
-    """`python -m flows.serve` as the embedded default runs it; returns once both deployments exist."""
+def start_serve(env: dict, log_path: Path, *, own_group: bool = False) -> subprocess.Popen:
+    """`python -m flows.serve` as the embedded default runs it; returns once both deployments exist.
+    `own_group`: in a process group of its own, so `kill_group` ends it with its run processes."""
     from prefect import get_client
 
     process = subprocess.Popen([sys.executable, "-m", "flows.serve"], cwd=REPO_ROOT,
                                env={**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "1", **env},
-                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+                               stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=own_group)
 
     def deployments_ready():
         if process.poll() is not None:
@@ -135,6 +136,17 @@ def start_serve(env: dict, log_path: Path) -> subprocess.Popen:
     wait_until(deployments_ready, timeout=120, what="the served deployments")
     time.sleep(2)  # the runner's first look at its queue
     return process
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process started with `own_group` and everything in its group, as a power cut would."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=30)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -12,6 +12,8 @@ from .wordpress import WordPressClient
 from .x import XClient
 from .youtube import YouTubeClient
 
+DEFAULT_TIMEOUT_SECONDS = 20.0  # per platform call; the channel option `timeout_seconds` changes it
+
 CONNECTORS = {
     "wordpress": WordPressClient,
     "facebook": FacebookClient,
@@ -28,4 +30,4 @@ def connect(config: ChannelConfig, *, ledger: QuotaLedger | None = None) -> Chan
     except KeyError:
         raise ValueError(f"channel {config.key}: unknown kind {config.kind!r}") from None
     return connector(config, load_secret(config.secret), lookback_days=get_settings().initial_lookback_days,
-                     ledger=ledger)
+                     ledger=ledger, timeout=float(config.options.get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS)))

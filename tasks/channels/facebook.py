@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time
 from .reading import checked_id, read_again, read_item
-from .text import clean_text
+from .text import clean_text, excerpt
 
 # `since` is a coarse filter and a comment can show up in the API a little after its
 # created_time: step back and let the database's (channel, external id) key drop repeats.
@@ -67,7 +67,7 @@ class FacebookClient(GraphClient):
                         continue
                     found.setdefault(comment.ref.external_id, comment)
             except NotFound as exc:  # the post went away between the feed and its comments
-                problems.append(f"komentar kiriman {post_id} tidak dapat dibaca: {exc.detail}")
+                problems.append(f"komentar kiriman {post_id} tidak dapat dibaca: {excerpt(exc.detail, 300)}")
         # A comment the Page already answered (by hand, or by us earlier) needs no new case.
         comments = [c for c in found.values() if c.ref.external_id not in answered_by_us]
         problems += [f"{post.reason}, komentarnya tidak dapat dibaca: {post.excerpt}" for post in lost_posts]

@@ -27,7 +27,7 @@ from tanggap.settings import ChannelConfig
 from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time
 from .reading import checked_id, read_again, read_item, unreadable
-from .text import clean_text
+from .text import clean_text, excerpt
 
 OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 50
@@ -75,7 +75,7 @@ class InstagramClient(GraphClient):
                 newest = self._scan_media(media, watermark, lookback_start, expected_new, found, answered_by_us,
                                           skipped, newest)
             except NotFound as exc:  # the media went away between the list and its comments
-                problems.append(f"komentar media {media_id} tidak dapat dibaca: {exc.detail}")
+                problems.append(f"komentar media {media_id} tidak dapat dibaca: {excerpt(exc.detail, 300)}")
                 continue
             if isinstance(count, int):
                 counts[media_id] = count

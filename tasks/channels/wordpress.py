@@ -204,11 +204,10 @@ class WordPressClient:
     @staticmethod
     def _published(item: dict) -> PublishedReply:
         content = item.get("content") if isinstance(item.get("content"), dict) else {}
-        date_gmt = item.get("date_gmt")
         return PublishedReply(
             external_id=str(item["id"]), link=_text_or_none(item.get("link")),
             text=html_to_text(str(content.get("rendered") or "")) if content else None,
-            posted_at=datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc) if isinstance(date_gmt, str) else None)
+            posted_at=_utc_or_none(item.get("date_gmt")))
 
     def _parse(self, item: dict) -> IncomingComment:
         _local_date(item)  # the cursor is made of it: it must read back
@@ -231,6 +230,14 @@ class WordPressClient:
             raw={key: value for key, value in item.items() if key not in PRIVATE_FIELDS},
             awaiting_moderation=item.get("status") == "hold",
         )
+
+
+def _utc_or_none(date_gmt) -> datetime | None:
+    """A reply's time, when it reads: it only orders our own replies, so an unreadable one is no error."""
+    try:
+        return datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc) if isinstance(date_gmt, str) else None
+    except ValueError:
+        return None
 
 
 def _local_date(item: dict) -> str:

@@ -177,7 +177,8 @@ class XClient:
                 newest_id = newest_id if isinstance(newest_id, str) and newest_id.isascii() and newest_id.isdigit() \
                     else None  # the next since_id: only a tweet id will do
             includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
-            users = {u.get("id"): u for u in _list(includes.get("users")) if isinstance(u, dict)}
+            users = {u["id"]: u for u in _list(includes.get("users"))
+                     if isinstance(u, dict) and isinstance(u.get("id"), str)}
             for item in _list(page.get("data")):
                 comment = read_item(lambda item: self._parse(item, users), item, "mention X", skipped)
                 if comment is None:
@@ -340,7 +341,7 @@ def _error_for(response: requests.Response) -> ChannelError:
     if isinstance(body, dict):
         title, problem_type = str(body.get("title") or ""), str(body.get("type") or "")
         message = str(body.get("detail") or "")
-        for error in body.get("errors") or []:
+        for error in _list(body.get("errors")):
             if isinstance(error, dict):
                 if isinstance(error.get("code"), int):
                     codes.append(error["code"])

@@ -220,9 +220,9 @@ class YouTubeClient:
         item = json_body(self._request("POST", "comments", params={"part": "snippet"}, json=body,
                                         cost=WRITE_COST, purpose="write"))
         try:
-            return PublishedReply(external_id=str(item["id"]), link=self._link(to.thread_id, str(item["id"])),
-                                  text=text)
-        except (KeyError, TypeError) as exc:
+            reply_id = checked_id(item["id"])  # an id no table could hold: the retry looks before posting again
+            return PublishedReply(external_id=reply_id, link=self._link(to.thread_id, reply_id), text=text)
+        except (KeyError, TypeError, ValueError) as exc:
             raise Unavailable(f"jawaban comments.insert tanpa id: {str(item)[:200]}") from exc
 
     def our_replies(self, to: CommentRef) -> list[PublishedReply]:

@@ -272,3 +272,49 @@ def test_a_graph_next_link_that_is_not_a_url_is_read_without_a_value_error(serve
         assert "tautan halaman berikutnya tidak sah" in str(error)
     else:
         assert any("tidak sah" in p for p in reasons(listed))
+
+
+# --- found by the 10,000-payload run of issue 6 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("date_gmt", ["kemarin", "\x8d\u00cf\U0004281d", "2025-13-45T99:00:00"])
+def test_a_wordpress_reply_answered_with_an_unreadable_time_is_our_reply_without_a_time(server, date_gmt):
+    answer = json_answer({"id": 414, "post": 87, "parent": 412, "author": 7, "date_gmt": date_gmt,
+                          "content": {"rendered": "<p>Terima kasih.</p>"}}, 201)
+    published = reply(server, "wordpress", answer)
+    assert published.external_id == "414" and published.posted_at is None
+
+
+@pytest.mark.parametrize("kind", ["facebook", "instagram"])
+def test_a_thread_gone_with_a_long_error_message_is_one_short_problem(server, kind):
+    message = "Unsupported get request. Object with ID '1_999' does not exist. " + "[" * 5000
+    gone = json_answer({"error": {"message": message, "type": "GraphMethodException", "code": 100,
+                                  "error_subcode": 33}}, 400)
+    listed = listing(server, kind, {"comments": gone})
+    assert listed.problems and all(20 <= len(p) <= 600 and "tidak dapat dibaca" in p for p in listed.problems)
+
+
+@pytest.mark.parametrize("errors", [1, -10000000.0, "Invalid Request"])
+def test_an_x_error_whose_errors_is_no_list_still_maps_to_a_channel_error(server, errors):
+    body = {"errors": errors, "title": "Invalid Request", "detail": "One or more parameters were invalid."}
+    with pytest.raises(ChannelError, match="Invalid Request"):
+        listing(server, "x", {"list": json_answer(body, 400)})
+    with pytest.raises(Unavailable):
+        listing(server, "x", {"list": json_answer(body, 550)})
+
+
+def test_an_x_page_whose_users_have_ids_of_the_wrong_shape_still_reads_its_mentions(server):
+    item = {"id": "12551", "text": "@bbppketindan Kapan pendaftaran dibuka?", "author_id": "2244994945",
+            "conversation_id": "12551", "created_at": "2026-12-01T15:47:38.000Z"}
+    page = {"data": [item], "includes": {"users": [{"id": ["2244994945"], "username": "warga"},
+                                                   {"id": "2244994945", "name": "Warga", "username": "warga"}]},
+            "meta": {"result_count": 1, "newest_id": "12551"}}
+    listed = listing(server, "x", {"list": json_answer(page)})
+    assert [c.ref.external_id for c in listed.comments] == ["12551"]
+
+
+@pytest.mark.parametrize("reply_id", ["\u00e9" * 5000, " Ugx1 ", ""])
+def test_a_youtube_reply_answered_with_an_id_no_table_could_hold_is_unavailable_so_publishing_looks_again(
+        server, reply_id):
+    with pytest.raises(Unavailable, match="tanpa id"):
+        reply(server, "youtube", json_answer({"kind": "youtube#comment", "etag": {}, "id": reply_id}))
