@@ -10,6 +10,9 @@ What it does like Facebook (shared Graph behaviour is described in simulator/gra
   / ``until`` (unix seconds or a date); ``limit`` default 25, capped at ``site.limit_cap``.
   With ``site.ranked_order`` set the comments come in "most relevant" order whatever ``order``
   says, as Facebook may do.
+- ``comments.filter(..).order(..).since(..).limit(n){...}`` among a post's fields (feed or post)
+  expands the comments edge, its modifiers taken as the edge's parameters, with ``paging.next``
+  to ``/{post-id}/comments``; a post with no such comments has no ``comments`` key, as Graph does.
 - ``from`` is missing for people whose profile the Page may not see (``public_profile=False``).
 - Two levels: ``POST /{comment-id}/comments`` on a reply files the new reply under the reply's
   top-level comment. Replies are written by the Page; the same text as the Page's latest reply
