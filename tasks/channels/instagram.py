@@ -98,7 +98,10 @@ class InstagramClient(GraphClient):
         older than the watermark minus the overlap. But a new reply under an older comment sits
         on a later page: when the pages read so far hold fewer comments newer than the
         watermark than `comments_count` grew by (or the growth is unknown), the walk goes on
-        to the lookback window and takes everything there (the database drops repeats).
+        to the lookback window and takes everything there (the database drops repeats). When
+        the count says every new comment has been seen, the walk ends at the watermark instead
+        of the overlap (a deletion plus an addition between two checks can hide a new comment
+        that sits below an older one; the same limit as YouTube's reply counts).
         """
         recent_from = watermark - OVERLAP if watermark else lookback_start
         seen_new, digging = 0, False
@@ -128,6 +131,11 @@ class InstagramClient(GraphClient):
                 found.setdefault(comment.ref.external_id, comment)
             # Newest first: once a whole page is older than the threshold, so is the rest.
             if page_is_old and (not more_to_find or all(c.posted_at < lookback_start for _, c in entries)):
+                break
+            # As many comments newer than the watermark as the count grew by, and the walk is past
+            # it: the overlap holds nothing new (a late one would have grown the count too).
+            if watermark is not None and expected_new is not None and seen_new >= expected_new \
+                    and any(c.posted_at <= watermark for _, c in entries):
                 break
         return newest
 
