@@ -62,6 +62,7 @@ class WordPressClient:
         imported) is still new here. A comment held at an earlier check is followed by id: its
         state is on that first page when it is among the newest hundred, else one more request
         asks for all followed ones at once (WordPress ANDs `include` with the other filters).
+        A comment seen earlier and put on hold since is noticed when it is on that page.
         """
         cursor = cursor or {}
         self._remember_account(cursor.get("account"))
@@ -86,6 +87,10 @@ class WordPressClient:
         if moderator:
             on_hand = {str(item.get("id")): item for item in fresh + states if isinstance(item, dict)}
             followed = [on_hand[i] for i in held_before if i in on_hand]
+            # Seen earlier and held now (hidden by us or put back by a moderator): its case
+            # learns it, and it is followed from here on.
+            followed += [item for item in states if isinstance(item, dict) and item.get("status") == "hold"
+                         and str(item.get("id")) not in held_before]
             # Held at an earlier check and not on the pages read: approved (it comes back as
             # such), still held, or thrown away (spam and trash are not in "all").
             followed += self._comments_by_id([i for i in held_before if i not in on_hand], context)
