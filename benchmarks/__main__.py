@@ -137,7 +137,9 @@ def ingest_section(table: Table, options, base: str) -> None:
               f"raw HTTP + JSON + bulk insert {found['floor_rate']:,.0f}/s ({found['floor_seconds']:.2f} s, "
               f"{found['gets']} GETs)", command)
     table.add("requests per check on an unchanged channel", "≤ 1",
-              ", ".join(f"{key} {count}" for key, count in found["unchanged_requests"].items()), "1", command)
+              "seeded channels: " + ", ".join(f"{key} {count}" for key, count in found["quiet_requests"].items())
+              + f"; right after the {found['stored']:,} comments of the last hour: "
+              + ", ".join(f"{key} {count}" for key, count in found["unchanged_requests"].items()), "1", command)
 
 
 def queries_section(table: Table, options, base: str) -> None:

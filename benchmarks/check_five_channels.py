@@ -24,10 +24,10 @@ COMMAND = ".venv/bin/python -m benchmarks.check_five_channels"
 
 
 def add_comments(kind: str, site, count: int) -> None:
-    """`count` new top-level visitor comments spread over the last hour."""
+    """`count` new top-level visitor comments spread over the last hour (none in the future)."""
     start_at = datetime.now(timezone.utc) - timedelta(hours=1)
     for n in range(count):
-        when = start_at + timedelta(seconds=15 * n)
+        when = start_at + timedelta(seconds=3600 * n / max(count, 1))
         text = f"Kapan jadwal pelatihan angkatan {n + 1} dibuka? Terima kasih."
         if kind == "wordpress":
             site.add_comment(site.posts[0]["id"], author_name=f"Peserta {n + 1}", content=text, date=when)

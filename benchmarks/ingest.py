@@ -7,6 +7,7 @@ Also the requests a check makes on a channel where nothing changed.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -49,7 +50,16 @@ def _items(body) -> list:
 
 
 def raw_floor(gets: list[tuple[str, dict]], database: Path) -> tuple[float, int]:
-    """(seconds, items): the same GETs, parsed with json and inserted in one executemany."""
+    """(seconds, items): the same GETs, parsed with json and inserted in one executemany, with the
+    cyclic garbage collector paused as the check pauses it (the simulators share this process)."""
+    gc.disable()
+    try:
+        return _raw_floor(gets, database)
+    finally:
+        gc.enable()
+
+
+def _raw_floor(gets: list[tuple[str, dict]], database: Path) -> tuple[float, int]:
     started = time.perf_counter()
     session = requests.Session()
     rows = []
@@ -94,23 +104,52 @@ def measure(total: int) -> dict:
             ours = time.perf_counter() - started
         floor_seconds, floor_items = raw_floor(list(gets), folder / "raw.sqlite")
 
-        unchanged = {}
-        for platform, config in zip(PLATFORMS, channels):
-            site = simulators[platform.kind].site
-            before = site.request_count("GET")
-            store_comments.fn(check_run_id, config, fetch_new_comments.fn(config))
-            unchanged[config.key] = site.request_count("GET") - before
+        after_burst = unchanged_requests(simulators, channels, check_run_id)
     finally:
         for simulator in simulators.values():
             simulator.stop()
+    quiet = quiet_channels()
     return {"stored": stored, "seconds": ours, "rate": stored / ours, "gets": len(gets),
             "floor_seconds": floor_seconds, "floor_items": floor_items, "floor_rate": floor_items / floor_seconds,
-            "unchanged_requests": unchanged}
+            "unchanged_requests": after_burst, "quiet_requests": quiet}
 
 
-if __name__ == "__main__":
-    import argparse
+def unchanged_requests(simulators: dict, channels: list, check_run_id: int) -> dict[str, int]:
+    """GETs of one more check of each channel, nothing having changed since the last."""
+    from tasks.inventory import fetch_new_comments, store_comments
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--comments", type=int, default=20_000)
-    print(measure(parser.parse_args().comments))
+    counts = {}
+    for platform, config in zip(PLATFORMS, channels):
+        site = simulators[platform.kind].site
+        before = site.request_count("GET")
+        store_comments.fn(check_run_id, config, fetch_new_comments.fn(config))
+        counts[config.key] = site.request_count("GET") - before
+    return counts
+
+
+def quiet_channels() -> dict[str, int]:
+    """The same on freshly seeded simulators and a fresh database (an office's usual day, no
+    burst in the last minutes): a first check, then the counted one."""
+    from db.session import migrate
+    from tanggap.settings import get_settings
+    from tasks.inventory import fetch_new_comments, open_check_run, store_comments
+
+    folder = Path(tempfile.mkdtemp(prefix="tanggap-bench-quiet-"))
+    simulators = {p.kind: start(p, port=0) for p in PLATFORMS}
+    saved = dict(os.environ)
+    try:
+        os.environ.update(tanggap_environment(
+            folder, simulators["wordpress"].base_url,
+            channels=[channel_entry(p, simulators[p.kind].base_url) for p in PLATFORMS],
+            secrets={p.channel["secret"]: p.token for p in PLATFORMS}))
+        migrate()
+        channels = get_settings().channels()
+        check_run_id = open_check_run.fn()
+        for config in channels:
+            store_comments.fn(check_run_id, config, fetch_new_comments.fn(config))
+        return unchanged_requests(simulators, channels, check_run_id)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        for simulator in simulators.values():
+            simulator.stop()

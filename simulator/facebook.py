@@ -10,6 +10,9 @@ What it does like Facebook (shared Graph behaviour is described in simulator/gra
   / ``until`` (unix seconds or a date); ``limit`` default 25, capped at ``site.limit_cap``.
   With ``site.ranked_order`` set the comments come in "most relevant" order whatever ``order``
   says, as Facebook may do.
+- ``comments.filter(..).order(..).since(..).limit(n){...}`` among a post's fields (feed or post)
+  expands the comments edge, its modifiers taken as the edge's parameters, with ``paging.next``
+  to ``/{post-id}/comments``; a post with no such comments has no ``comments`` key, as Graph does.
 - ``from`` is missing for people whose profile the Page may not see (``public_profile=False``).
 - Two levels: ``POST /{comment-id}/comments`` on a reply files the new reply under the reply's
   top-level comment. Replies are written by the Page; the same text as the Page's latest reply
@@ -140,11 +143,12 @@ class _FacebookHandler(GraphHandler):
         return {"id": site.account_id, "name": site.account_name, "link": f"{site.base_url}/",
                 "category": "Government Organization"}
 
-    def _post_fields(self, post: dict) -> dict:
+    def _post_fields(self, post: dict, req: GraphRequest | None = None) -> dict:
         site = self.fb
         latest = max([post["created"], *(c["created"] for c in site._comments.values()
                                           if c["thread"] == post["id"] and not c["deleted"])])
         return {
+            "comments": (lambda f: self._expanded_comments(req, post, f)) if req is not None else OMIT,
             "id": post["id"], "message": post["message"], "created_time": graph_time(post["created"]),
             "updated_time": graph_time(latest), "permalink_url": site.post_link(post["id"]),
             "from": lambda f: project("Page", {"id": site.account_id, "name": site.account_name}, f.sub,
@@ -177,7 +181,7 @@ class _FacebookHandler(GraphHandler):
         return project("Page", self._page_fields(), req.fields, ("name", "id"))
 
     def _get_post_node(self, req: GraphRequest, post: dict) -> dict:
-        return project("Post", self._post_fields(post), req.fields, _POST_DEFAULT)
+        return project("Post", self._post_fields(post, req), req.fields, _POST_DEFAULT)
 
     def _get_comment_node(self, req: GraphRequest, comment: dict) -> dict:
         return project("Comment", self._comment_fields(comment), req.fields, _COMMENT_DEFAULT)
@@ -188,9 +192,19 @@ class _FacebookHandler(GraphHandler):
         posts = sorted(site._threads.values(), key=lambda p: (p["created"], p["id"]), reverse=True)
         data, paging = paginate(posts, req.params, req.next_url(f"{site.account_id}/feed"), default_limit=25,
                                 cap=site.limit_cap)
-        return list_answer([project("Post", self._post_fields(p), req.fields, _POST_DEFAULT) for p in data], paging)
+        return list_answer([project("Post", self._post_fields(p, req), req.fields, _POST_DEFAULT) for p in data],
+                           paging)
 
     _get_page_posts = _get_page_feed
+
+    def _expanded_comments(self, req: GraphRequest, post: dict, spec) -> dict:
+        """`comments.filter(stream).since(t).limit(n){fields}` inside a post: the edge's first
+        page with the modifiers as its parameters, `paging.next` leading to the edge itself.
+        Graph leaves an edge with nothing in it out of the answer."""
+        params = {**spec.modifiers, **({"fields": spec.raw} if spec.raw else {})}
+        answer = self._comments_of(req, f"{post['id']}/comments", post_id=post["id"], params=params,
+                                   fields=spec.sub)
+        return answer if answer["data"] or "next" in answer.get("paging", {}) else OMIT
     _get_page_published_posts = _get_page_feed
 
     def _get_post_comments(self, req: GraphRequest, post: dict) -> dict:
@@ -200,8 +214,10 @@ class _FacebookHandler(GraphHandler):
         return self._comments_of(req, f"{comment['id']}/comments", parent_id=comment["id"])
 
     def _comments_of(self, req: GraphRequest, path: str, *, post_id: str | None = None,
-                     parent_id: str | None = None) -> dict:
-        site, params = self.fb, req.params
+                     parent_id: str | None = None, params: dict | None = None, fields=None) -> dict:
+        expanded = params is not None  # an edge inside another answer: its own parameters and fields
+        site, params = self.fb, req.params if params is None else params
+        fields = fields if expanded else req.fields
         stream = params.get("filter", "toplevel")
         if stream not in ("toplevel", "stream"):
             raise invalid_parameter("Param filter must be one of {toplevel, stream}")
@@ -222,9 +238,9 @@ class _FacebookHandler(GraphHandler):
                                      c["seq"]))
         else:
             pool.sort(key=lambda c: (c["created"], c["seq"]), reverse=order == "reverse_chronological")
-        data, paging = paginate(pool, params, req.next_url(path), default_limit=25, cap=site.limit_cap,
-                                visible=lambda c: not c["deleted"])
-        return list_answer([project("Comment", self._comment_fields(c), req.fields, _COMMENT_DEFAULT) for c in data],
+        data, paging = paginate(pool, params, req.next_url(path, params if expanded else None), default_limit=25,
+                                cap=site.limit_cap, visible=lambda c: not c["deleted"])
+        return list_answer([project("Comment", self._comment_fields(c), fields, _COMMENT_DEFAULT) for c in data],
                            paging)
 
     # -- writes --------------------------------------------------------------------------

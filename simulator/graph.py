@@ -165,6 +165,9 @@ class Field:
     sub: dict[str, "Field"] | None = None  # requested subfields, None when none were given
     raw: str | None = None  # the subfield list as written, for nested paging links
     limit: int | None = None  # .limit(n)
+    # Every modifier as written (.filter(stream).since(1700000000)): an expanded edge takes
+    # them as its query parameters.
+    modifiers: dict[str, str] = field(default_factory=dict)
 
 
 _NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
@@ -187,6 +190,7 @@ def parse_fields(text: str) -> dict[str, Field]:
                     if not modifier.group(2).strip().isdigit():
                         raise syntax(modifier.start(2), "an integer")
                     spec.limit = int(modifier.group(2))
+                spec.modifiers[modifier.group(1)] = modifier.group(2).strip()
                 position = modifier.end()
             if text.startswith("{", position):
                 spec.sub, end = parse_list(position + 1, depth + 1)

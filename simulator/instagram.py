@@ -11,6 +11,8 @@ What it does like Instagram (shared Graph behaviour is described in simulator/gr
   ``site.nested_limit`` (25, or ``replies.limit(n)``) with a ``paging.next`` link to
   ``/{ig-comment-id}/replies`` for the rest. ``parent_id`` exists on replies only.
 - ``comments_count`` on a media counts every live comment, replies included.
+- ``comments.limit(n){...}`` among a media's fields expands its first page of comments (newest
+  first, ``{"data": []}`` when none), with ``paging.next`` to ``/{ig-media-id}/comments``.
 - The account owner sees hidden comments, with ``hidden: true``.
 - ``POST /{ig-comment-id}/replies`` (``message``): only top-level comments take replies; a
   reply to a reply is filed under its top-level comment. A hidden comment cannot be replied
@@ -118,9 +120,10 @@ class _InstagramHandler(GraphHandler):
                 "media_count": len(site._threads), "followers_count": 12840,
                 "biography": "Balai Besar Pelatihan Pertanian Ketindan — Kementerian Pertanian RI"}
 
-    def _media_fields(self, media: dict) -> dict:
+    def _media_fields(self, media: dict, req: GraphRequest | None = None) -> dict:
         site = self.ig
         return {
+            "comments": (lambda f: self._expanded_comments(req, media, f)) if req is not None else OMIT,
             "id": media["id"], "caption": media["caption"], "timestamp": graph_time(media["created"]),
             "permalink": site.media_link(media), "comments_count": site.comments_count(media["id"]),
             "like_count": 0, "media_type": media["media_type"], "media_product_type": "FEED",
@@ -153,6 +156,19 @@ class _InstagramHandler(GraphHandler):
         return list_answer([project("IGComment", self._comment_fields(req, r), spec.sub, _COMMENT_DEFAULT)
                             for r in data], paging)
 
+    def _expanded_comments(self, req: GraphRequest, media: dict, spec: Field) -> dict:
+        """`comments.limit(n){fields}` inside a media: the edge's first page (newest first, as
+        the edge itself), `paging.next` leading to /{ig-media-id}/comments for the rest."""
+        params = {**spec.modifiers, **({"fields": spec.raw} if spec.raw else {})}
+        data, paging = paginate(self._top_level(media["id"]), params, req.next_url(f"{media['id']}/comments", params),
+                                default_limit=25, cap=self.ig.limit_cap, visible=lambda c: not c["deleted"])
+        return list_answer([project("IGComment", self._comment_fields(req, c), spec.sub, _COMMENT_DEFAULT)
+                            for c in data], paging)
+
+    def _top_level(self, media_id: str) -> list[dict]:
+        return sorted((c for c in self.ig._comments.values() if c["thread"] == media_id and c["parent"] is None),
+                      key=lambda c: (c["created"], c["seq"]), reverse=True)  # newest first
+
     def _replies(self, comment_id: str) -> list[dict]:
         return sorted((c for c in self.ig._comments.values() if c["parent"] == comment_id),
                       key=lambda c: (c["created"], c["seq"]))
@@ -161,7 +177,7 @@ class _InstagramHandler(GraphHandler):
         return project("IGUser", self._user_fields(), req.fields, ("id",))
 
     def _get_media_node(self, req: GraphRequest, media: dict) -> dict:
-        return project("IGMedia", self._media_fields(media), req.fields, _MEDIA_DEFAULT)
+        return project("IGMedia", self._media_fields(media, req), req.fields, _MEDIA_DEFAULT)
 
     def _get_comment_node(self, req: GraphRequest, comment: dict) -> dict:
         return project("IGComment", self._comment_fields(req, comment), req.fields, _COMMENT_DEFAULT)
@@ -172,14 +188,12 @@ class _InstagramHandler(GraphHandler):
         media = sorted(site._threads.values(), key=lambda m: (m["created"], m["id"]), reverse=True)
         data, paging = paginate(media, req.params, req.next_url(f"{site.account_id}/media"), default_limit=25,
                                 cap=site.limit_cap)
-        return list_answer([project("IGMedia", self._media_fields(m), req.fields, _MEDIA_DEFAULT) for m in data],
-                           paging)
+        return list_answer([project("IGMedia", self._media_fields(m, req), req.fields, _MEDIA_DEFAULT)
+                            for m in data], paging)
 
     def _get_media_comments(self, req: GraphRequest, media: dict) -> dict:
         site = self.ig
-        top = sorted((c for c in site._comments.values() if c["thread"] == media["id"] and c["parent"] is None),
-                     key=lambda c: (c["created"], c["seq"]), reverse=True)  # newest first
-        data, paging = paginate(top, req.params, req.next_url(f"{media['id']}/comments"), default_limit=25,
+        data, paging = paginate(self._top_level(media["id"]), req.params, req.next_url(f"{media['id']}/comments"), default_limit=25,
                                 cap=site.limit_cap, visible=lambda c: not c["deleted"])
         return list_answer([project("IGComment", self._comment_fields(req, c), req.fields, _COMMENT_DEFAULT)
                             for c in data], paging)

@@ -11,7 +11,9 @@ Options:
 - `graph_version` overrides the pinned "v25.0".
 
 There is no `since` on Instagram. Top-level comments come newest first; replies come inside
-them. Each media's comments are paged until a whole page is older than the watermark minus an
+them. The media list brings each media's first page of comments by field expansion
+(`comments.limit(n){...}`), so a quiet account costs one call; further pages are read only
+where the walk below needs them. Each media's comments are paged until a whole page is older than the watermark minus an
 overlap. A new reply under an older comment would hide behind that rule, so the cursor also
 keeps every media's `comments_count` (which counts replies): when it grew by more than the
 new comments the pages read so far hold, the walk goes on back to the lookback window.
@@ -59,7 +61,8 @@ class InstagramClient(GraphClient):
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
         skipped, problems, lost_media = [], [], []
-        for media in self._newest(f"{self.account}/media", MEDIA_FIELDS, self.to_scan, PAGE_SIZE):
+        fields = f"{MEDIA_FIELDS},comments.limit({PAGE_SIZE}){{{COMMENT_FIELDS}}}"
+        for media in self._newest(f"{self.account}/media", fields, self.to_scan, PAGE_SIZE):
             media_id = read_item(lambda media: checked_id(media["id"]), media, "media Instagram", lost_media)
             if media_id is None:
                 continue
@@ -95,11 +98,17 @@ class InstagramClient(GraphClient):
         older than the watermark minus the overlap. But a new reply under an older comment sits
         on a later page: when the pages read so far hold fewer comments newer than the
         watermark than `comments_count` grew by (or the growth is unknown), the walk goes on
-        to the lookback window and takes everything there (the database drops repeats).
+        to the lookback window and takes everything there (the database drops repeats). When
+        the count says every new comment has been seen, the walk ends at the watermark instead
+        of the overlap (a deletion plus an addition between two checks can hide a new comment
+        that sits below an older one; the same limit as YouTube's reply counts).
         """
         recent_from = watermark - OVERLAP if watermark else lookback_start
         seen_new, digging = 0, False
-        for page in self._payloads(f"{media['id']}/comments", {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}):
+        expanded = media.get("comments")
+        pages = (self._payloads(first=expanded) if isinstance(expanded, dict) and "data" in expanded
+                 else self._payloads(f"{media['id']}/comments", {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}))
+        for page in pages:
             entries = []
             for entry, parent in self._with_replies(page["data"], skipped, media["id"]):
                 comment = read_item(lambda entry: self._parse(entry, media, parent), entry, "komentar Instagram",
@@ -122,6 +131,11 @@ class InstagramClient(GraphClient):
                 found.setdefault(comment.ref.external_id, comment)
             # Newest first: once a whole page is older than the threshold, so is the rest.
             if page_is_old and (not more_to_find or all(c.posted_at < lookback_start for _, c in entries)):
+                break
+            # As many comments newer than the watermark as the count grew by, and the walk is past
+            # it: the overlap holds nothing new (a late one would have grown the count too).
+            if watermark is not None and expected_new is not None and seen_new >= expected_new \
+                    and any(c.posted_at <= watermark for _, c in entries):
                 break
         return newest
 

@@ -55,45 +55,95 @@ class WordPressClient:
 
     # --- public interface ----------------------------------------------------------
     def list_new_comments(self, cursor: dict | None) -> Listing:
+        """With moderation rights, one request on a quiet site: the newest comments by id,
+        approved and held alike (`status=all`), read back to the highest id already seen.
+
+        Ids only grow, so a comment that turns up with an old date (held, rescued from spam,
+        imported) is still new here. A comment held at an earlier check is followed by id: its
+        state is on that first page when it is among the newest hundred, else one more request
+        asks for all followed ones at once (WordPress ANDs `include` with the other filters).
+        A comment seen earlier and put on hold since is noticed when it is on that page.
+        """
         cursor = cursor or {}
+        self._remember_account(cursor.get("account"))
+        try:
+            return self._listing(cursor)
+        except AuthError:
+            if self._me is None or not cursor.get("account"):
+                raise
+            self._me = None  # the remembered rights may be gone: ask the site who we are now
+            return self._listing(cursor)
+
+    def _listing(self, cursor: dict) -> Listing:
         me, moderator = self.my_user_id(), self.may_moderate()
         context = "edit" if moderator else "view"  # edit adds content.raw
-        if cursor.get("after_local"):  # `after` is read in the site's time, to the second
-            after = (datetime.strptime(cursor["after_local"], LOCAL_FORMAT) - OVERLAP).strftime(LOCAL_FORMAT)
+        held_before = [str(i) for i in cursor.get("held", [])]
+        high = cursor.get("max_id") if moderator else None
+        if isinstance(high, int) and not isinstance(high, bool):
+            fresh, states = self._newer_than(high)
         else:
-            after = self._lookback_start()
-        fresh = list(self._pages("comments", {"after": after, "order": "asc", "orderby": "date_gmt",
-                                              "per_page": PAGE_SIZE, "context": context}))
-        held, released = [], []
+            fresh, states = self._since(cursor.get("after_local"), context, moderator), []
+        followed = []
         if moderator:
-            held = list(self._pages("comments", {"status": "hold", "after": self._lookback_start(),
-                                                 "per_page": PAGE_SIZE, "context": "edit"}))
-            still_held = {str(item.get("id")) for item in held}
-            # Held at an earlier check and no longer: approved (it comes back), or spam/trash (it does not).
-            released = self._comments_by_id([i for i in cursor.get("held", []) if i not in still_held], context)
+            on_hand = {str(item.get("id")): item for item in fresh + states if isinstance(item, dict)}
+            followed = [on_hand[i] for i in held_before if i in on_hand]
+            # Seen earlier and held now (hidden by us or put back by a moderator): its case
+            # learns it, and it is followed from here on.
+            followed += [item for item in states if isinstance(item, dict) and item.get("status") == "hold"
+                         and str(item.get("id")) not in held_before]
+            # Held at an earlier check and not on the pages read: approved (it comes back as
+            # such), still held, or thrown away (spam and trash are not in "all").
+            followed += self._comments_by_id([i for i in held_before if i not in on_hand], context)
 
         found, skipped, answered_by_us = {}, [], set()
-        newest_local = cursor.get("after_local")
-        # Released first: a comment handed over while held is a case already, and comes back
+        newest_local, newest_id = cursor.get("after_local"), high if isinstance(high, int) else None
+        # Followed first: a comment handed over while held is a case already, and comes back
         # only to tell its new state, even when it has been answered since.
-        for origin, items in (("released", released), ("fresh", fresh), ("held", held)):
+        for origin, items in (("followed", followed), ("fresh", fresh)):
             for item in items:
                 comment = read_item(self._parse, item, "komentar website", skipped)
                 if comment is None:
                     continue
-                if origin == "fresh":  # only the date-ordered listing moves the cursor
+                if origin == "fresh":  # only new comments move the cursor
                     newest_local = max(newest_local or "", _local_date(item))
+                    newest_id = max(newest_id or 0, int(comment.ref.external_id))
                 if item.get("author") == me:  # our own replies are never new comments ...
                     answered_by_us.add(comment.ref.parent_external_id)
                     continue
                 found.setdefault(comment.ref.external_id, (origin, comment))
         # ... and a comment the office already answered by hand needs no new case.
         comments = [comment for origin, comment in found.values()
-                    if origin == "released" or comment.ref.external_id not in answered_by_us]
+                    if origin == "followed" or comment.ref.external_id not in answered_by_us]
         next_cursor = {"after_local": newest_local} if newest_local else {}
         if moderator:  # the held ones handed over, followed until a moderator decides
             next_cursor["held"] = [c.ref.external_id for c in comments if c.awaiting_moderation]
+            next_cursor["account"] = self._account_note()
+            if newest_id is not None:
+                next_cursor["max_id"] = newest_id
         return Listing(comments=comments, cursor=next_cursor, unreadable=skipped)
+
+    def _since(self, after_local: str | None, context: str, moderator: bool) -> list:
+        """Comments dated after the cursor (or within the lookback), oldest first."""
+        if after_local:  # `after` is read in the site's time, to the second
+            after = (datetime.strptime(after_local, LOCAL_FORMAT) - OVERLAP).strftime(LOCAL_FORMAT)
+        else:
+            after = self._lookback_start()
+        query = {"after": after, "order": "asc", "orderby": "date_gmt", "per_page": PAGE_SIZE, "context": context}
+        if moderator:  # WP_Comment_Query's "all": approved and held, never spam or trash
+            query["status"] = "all"
+        return list(self._pages("comments", query))
+
+    def _newer_than(self, high: int) -> tuple[list, list]:
+        """(comments with an id above `high`, the already-seen ones on the last page read)."""
+        fresh, seen = [], []
+        query = {"status": "all", "orderby": "id", "order": "desc", "per_page": PAGE_SIZE, "context": "edit"}
+        for page in self._page_lists("comments", query):
+            for item in page:
+                known = isinstance(item, dict) and isinstance(item.get("id"), int) and item["id"] <= high
+                (seen if known else fresh).append(item)
+            if seen:  # newest first: the rest was read at earlier checks
+                break
+        return fresh, seen
 
     def fetch_comment(self, external_id: str, thread_id: str | None = None) -> IncomingComment:
         context = "edit" if self.may_moderate() else "view"
@@ -136,6 +186,18 @@ class WordPressClient:
         capabilities = self._account().get("capabilities")
         return isinstance(capabilities, dict) and capabilities.get("moderate_comments") is True
 
+    def _account_note(self) -> dict:
+        """Who we are on this site, kept in the cursor: the user id never changes, so a check
+        need not ask users/me each time. Only a moderator's is kept: its listing needs the edit
+        rights, so a wrong password or lost rights still fail loudly there."""
+        return {"site": self.base_url, "login": self.config.account, "id": self.my_user_id(), "moderator": True}
+
+    def _remember_account(self, note) -> None:
+        if self._me is None and isinstance(note, dict) and note.get("moderator") is True \
+                and note.get("site") == self.base_url and note.get("login") == self.config.account \
+                and isinstance(note.get("id"), int) and not isinstance(note.get("id"), bool):
+            self._me = {"id": note["id"], "capabilities": {"moderate_comments": True}}
+
     def _account(self) -> dict:
         if self._me is None:
             # A wrong password is not refused by WordPress: the request just goes on as a
@@ -160,11 +222,12 @@ class WordPressClient:
         return (datetime.now(timezone.utc) - self.lookback).strftime(LOCAL_FORMAT) + "Z"
 
     def _comments_by_id(self, ids: list[str], context: str) -> list[dict]:
-        """Approved comments among `ids` (the default status); the rest are left out by WordPress."""
+        """Approved and held comments among `ids`; spam and trash are left out by WordPress."""
         found = []
         for start in range(0, len(ids), PAGE_SIZE):
             chunk = ",".join(str(int(i)) for i in ids[start:start + PAGE_SIZE])
-            found += self._pages("comments", {"include": chunk, "per_page": PAGE_SIZE, "context": context})
+            found += self._pages("comments", {"include": chunk, "status": "all", "per_page": PAGE_SIZE,
+                                              "context": context})
         return found
 
     # --- HTTP ----------------------------------------------------------------------
@@ -175,13 +238,18 @@ class WordPressClient:
 
     def _pages(self, route: str, params: dict):
         """Yield items page by page, following the server's own rel="next" links."""
+        for items in self._page_lists(route, params):
+            yield from items
+
+    def _page_lists(self, route: str, params: dict):
+        """Yield each page's list of items, following the server's own rel="next" links."""
         url, extra = self._url(route)
         response = self._request("GET", url=url, params={**extra, **params})
         while True:
             items = json_body(response)
             if not isinstance(items, list):
                 raise Unavailable(f"daftar komentar bukan larik JSON: {str(items)[:200]}")
-            yield from items
+            yield items
             next_link = response.links.get("next", {}).get("url")
             if not next_link or not items:
                 return

@@ -57,6 +57,23 @@ def test_first_listing_reads_every_unanswered_visitor_comment_but_never_the_page
     assert reply.ref.parent_external_id == answered
 
 
+def test_a_quiet_page_costs_one_request_and_a_new_comment_comes_inside_the_feed(facebook):
+    site = facebook.site
+    client = client_for(facebook)
+    first = client.list_new_comments(None)
+    gets = site.request_count("GET")
+    quiet = client.list_new_comments(first.cursor)
+    assert site.request_count("GET") - gets == 1  # the feed, each post with its comments since the cursor
+    assert {c.ref.external_id for c in quiet.comments} <= {c.ref.external_id for c in first.comments}
+    oldest_post = site.posts[-1]["id"]
+    new = site.add_comment(oldest_post, "Apakah ada kelas malam?", author_name="Warga Baru",
+                           created=datetime.now(timezone.utc))
+    gets = site.request_count("GET")
+    later = client.list_new_comments(quiet.cursor)
+    assert site.request_count("GET") - gets == 1
+    assert new in {c.ref.external_id for c in later.comments}
+
+
 def test_incremental_listing_follows_several_pages_and_the_overlap_stays_unique(facebook):
     site = facebook.site
     client = client_for(facebook)

@@ -277,3 +277,20 @@ def test_public_page_is_indonesian_escaped_and_marks_official_replies(sim, site)
     post_page = requests.get(site.post_link(top["post"]), timeout=5)
     assert post_page.status_code == 200 and "Rina Wulandari" in post_page.text
     assert requests.get(f"{sim.base_url}/tidak-ada", timeout=5).status_code == 404
+
+
+def test_the_feed_expands_each_posts_comments_with_the_modifiers_as_the_edges_parameters(sim, site):
+    posts = site.posts
+    recent = datetime.now(timezone.utc) - timedelta(minutes=1)
+    for n in range(3):
+        site.add_comment(posts[0]["id"], f"Baru {n}", author_name=f"Warga {n}", created=recent + timedelta(seconds=n))
+    since = int(recent.timestamp())
+    feed = get(sim, f"{FACEBOOK_PAGE_ID}/feed",
+               fields=f"id,comments.filter(stream).order(reverse_chronological).since({since}).limit(2)"
+                      "{id,message,created_time}").json()
+    first, *others = feed["data"]
+    assert [c["message"] for c in first["comments"]["data"]] == ["Baru 2", "Baru 1"]
+    assert set(first["comments"]["data"][0]) == {"id", "message", "created_time"}
+    assert all("comments" not in post for post in others)  # an empty edge is left out, as Graph does
+    rest = requests.get(first["comments"]["paging"]["next"], timeout=10).json()
+    assert [c["message"] for c in rest["data"]] == ["Baru 0"] and "next" not in rest.get("paging", {})

@@ -85,12 +85,22 @@ def test_incremental_listing_pages_through_new_comments_and_stops_at_a_page_of_o
     assert not any(c.text.startswith("Komentar lama") for c in second.comments)
     ids = [c.ref.external_id for c in second.comments]
     assert len(ids) == len(set(ids))
-    # 7 new ones take 3 pages (the third ends with old ones), then one page of only old ones
-    # ends the walk: 4 of the 10 pages of that media.
-    assert len([url for url in calls if f"/{media}/comments" in url]) == 4
+    # 7 new ones take 3 pages (the third ends with old ones), and comments_count grew by 7: the
+    # walk ends there, 3 of the 10 pages of that media, the first inside the media list.
+    assert len([url for url in calls if f"/{media}/comments" in url]) == 2
     assert len([url for url in calls if "/replies" in url]) == 0
     third = client.list_new_comments(second.cursor)
     assert {c.ref.external_id for c in third.comments} <= set(ids)
+
+
+def test_a_quiet_account_costs_one_request_a_check(instagram):
+    site = instagram.site
+    client = client_for(instagram)
+    first = client.list_new_comments(None)
+    gets = site.request_count("GET")
+    quiet = client.list_new_comments(first.cursor)
+    assert site.request_count("GET") - gets == 1  # the media list, each with its newest comments
+    assert {c.ref.external_id for c in quiet.comments} <= {c.ref.external_id for c in first.comments}
 
 
 def test_a_new_reply_under_an_old_comment_is_found_through_the_comment_count(instagram):

@@ -258,3 +258,16 @@ def test_a_paging_link_to_another_host_is_followed_on_our_own_site(wp):
     client = client_for(wp)
     assert client._on_our_site("https://elsewhere.example/wp-json/wp/v2/comments?page=2") == \
         f"{wp.base_url.rstrip('/')}/wp-json/wp/v2/comments?page=2"
+
+
+def test_a_comment_hidden_after_a_check_is_held_at_the_next_one_and_followed(wp):
+    """The next check's one request shows the newest comments' states: the hidden one is held."""
+    client = client_for(wp)
+    first = client.list_new_comments(None)
+    target = by_id(first, wp.seed_comment("approve-3"))
+    client.hide(target.ref)
+    second = client.list_new_comments(first.cursor)
+    assert by_id(second, target.ref.external_id).awaiting_moderation
+    assert target.ref.external_id in second.cursor["held"]
+    wp.set_status(int(target.ref.external_id), "approve")
+    assert not by_id(client.list_new_comments(second.cursor), target.ref.external_id).awaiting_moderation
