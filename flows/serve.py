@@ -15,6 +15,7 @@ from datetime import timedelta
 from prefect.runner import Runner
 
 from flows.check_comments import check_comments
+from flows.moderate_spam import moderate_spam
 from flows.respond import respond
 from flows.watch_deadlines import watch_deadlines
 from tanggap.settings import Settings, get_settings
@@ -36,6 +37,9 @@ def add_deployments(runner: Runner, settings: Settings) -> None:
     )
     # No deployment concurrency limit here: a waiting run would lose its slot and crash.
     runner.add_flow(respond, name="per-comment", description="SOP langkah 2-5 untuk satu komentar.")
+    # Waits for the moderator: no deployment concurrency limit either.
+    runner.add_flow(moderate_spam, name="per-wave",
+                    description="Moderasi spam: satu keputusan untuk semua spam satu pemeriksaan.")
     runner.add_flow(
         watch_deadlines,
         name="sop-clock",

@@ -30,6 +30,7 @@ from tanggap import warm_runs
 WARM_ENTRYPOINTS = {
     "flows/check_comments.py:check_comments": ("flows.check_comments", "check_comments"),
     "flows/respond.py:respond": ("flows.respond", "respond"),
+    "flows/moderate_spam.py:moderate_spam": ("flows.moderate_spam", "moderate_spam"),
 }
 
 

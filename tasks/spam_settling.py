@@ -1,0 +1,67 @@
+"""After the moderator's decision: every comment of the wave gets its own outcome.
+
+Spam is hidden where the moderator said so (a platform's refusal is recorded as `refused` and
+the case archived all the same, as `tasks.publishing.hide_comment` does) and archived one case
+at a time, each with its softfile and hardfile. A comment the moderator kept is a normal case
+and gets its own respond run. A step that fails goes through `tasks.failures` into *perlu
+penanganan* and the case gets a respond run of its own, which waits for operations (or for the
+scheduled retry) like any other case: one failure never holds up the rest of the wave.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from prefect import task
+from sqlalchemy import func, select
+
+from db.models import CaseStatus, Comment, SpamWave, utcnow
+from db.session import session_scope
+from tanggap import sop
+
+from . import events, inbox
+from .archiving import archive_case
+from .failures import put_aside
+from .publishing import hide_comment
+from .respond_runs import start_respond_runs, start_runs_for
+from .spam_waves import pending_in
+
+
+@task(task_run_name="selesaikan-gelombang-spam-{wave_id}")
+def settle_wave(wave_id: int) -> dict:
+    """Hide and archive each closed comment of the decided wave; hand the rest to runs of their own."""
+    start_respond_runs.fn()  # the comments the moderator kept are normal cases now
+    with session_scope() as session:
+        closed = list(session.scalars(select(Comment.id).where(*pending_in(wave_id),
+                                                               Comment.status == CaseStatus.CLOSED)
+                                      .order_by(Comment.id)))
+    outcomes: Counter[str] = Counter()
+    handed = []
+    for comment_id in closed:
+        try:
+            outcomes[hide_comment.fn(comment_id) or "ditutup"] += 1
+            archive_case.fn(comment_id)
+        except Exception as exc:  # noqa: BLE001 - parked for operations in its own run
+            if put_aside(comment_id, exc) == CaseStatus.NEEDS_ATTENTION.value:
+                handed.append(comment_id)
+            outcomes["perlu penanganan"] += 1
+    start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}") for comment_id in handed])
+    return {**outcomes, "selesai": finish_wave(wave_id)}
+
+
+def finish_wave(wave_id: int) -> bool:
+    """Mark the wave settled once none of its comments waits for its run; label the run for the inbox."""
+    with session_scope() as session:
+        wave = session.get(SpamWave, wave_id)
+        left = session.scalar(select(func.count(Comment.id)).where(*pending_in(wave_id)))
+        total = session.scalar(select(func.count(Comment.id)).where(Comment.spam_wave_id == wave_id))
+        if left == 0 and wave.finished_at is None:
+            wave.finished_at = utcnow()
+        done = wave.finished_at is not None
+    if done:
+        inbox.label_run(f"selesai · {sop.STAGE_NAMES['moderation']} · {total} komentar · gelombang #{wave_id}",
+                        ["kategori:spam", "tahap:selesai"])
+    else:
+        events.operations_log().warning("Gelombang spam #%s: %s komentar belum selesai; pemeriksaan berikutnya "
+                                        "melanjutkan", wave_id, left)
+    return done
