@@ -65,15 +65,21 @@ def start_respond_runs() -> list[str]:
     Spam never gets a run of its own here: it waits in a spam wave (tasks/spam_waves.py), and
     gets one only when the moderator says it is not spam (its category changes then).
     """
+    return list(start_new_case_runs().values())
+
+
+def start_new_case_runs(*where) -> dict[int, str]:
+    """Runs for the new, non-spam cases without one (narrowed by `where`). The key is the
+    comment's, so the check and a moderation run asking at once get the same run."""
     with session_scope() as session:
         waiting = session.execute(
             select(Comment.id, Channel.key, Comment.external_id, Comment.found_at).join(Channel)
             .where(Comment.status == CaseStatus.NEW, Comment.respond_flow_run_id.is_(None),
-                   Comment.category != "spam")
+                   Comment.category != "spam", *where)
             .order_by(Comment.id)
         ).all()
-    return list(start_runs_for([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
-                        for comment_id, channel_key, external_id, found_at in waiting]).values())
+    return start_runs_for([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
+                           for comment_id, channel_key, external_id, found_at in waiting])
 
 
 @task(task_run_name="lanjutkan-kasus-tertunda")

@@ -23,14 +23,14 @@ from . import events, inbox
 from .archiving import archive_case
 from .failures import put_aside
 from .publishing import hide_comment
-from .respond_runs import start_respond_runs, start_runs_for
+from .respond_runs import start_new_case_runs, start_runs_for
 from .spam_waves import pending_in
 
 
 @task(task_run_name="selesaikan-gelombang-spam-{wave_id}")
 def settle_wave(wave_id: int) -> dict:
     """Hide and archive each closed comment of the decided wave; hand the rest to runs of their own."""
-    start_respond_runs.fn()  # the comments the moderator kept are normal cases now
+    start_new_case_runs(Comment.spam_wave_id == wave_id)  # the comments the moderator kept: normal cases now
     with session_scope() as session:
         closed = list(session.scalars(select(Comment.id).where(*pending_in(wave_id),
                                                                Comment.status == CaseStatus.CLOSED)
