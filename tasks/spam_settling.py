@@ -29,24 +29,34 @@ from .spam_waves import pending_in
 
 @task(task_run_name="selesaikan-gelombang-spam-{wave_id}")
 def settle_wave(wave_id: int) -> dict:
-    """Hide and archive each closed comment of the decided wave; hand the rest to runs of their own."""
+    """Hide, then archive, each closed comment of the decided wave; hand the rest to runs of their own.
+
+    All hiding goes first: a hide is one request, a case's hardfile about a second of PDF work,
+    so the public stops seeing the whole wave long before its last record is written.
+    """
     start_new_case_runs(Comment.spam_wave_id == wave_id)  # the comments the moderator kept: normal cases now
-    with session_scope() as session:
-        closed = list(session.scalars(select(Comment.id).where(*pending_in(wave_id),
-                                                               Comment.status == CaseStatus.CLOSED)
-                                      .order_by(Comment.id)))
     outcomes: Counter[str] = Counter()
     handed = []
-    for comment_id in closed:
-        try:
-            outcomes[hide_comment.fn(comment_id) or "ditutup"] += 1
-            archive_case.fn(comment_id)
-        except Exception as exc:  # noqa: BLE001 - parked for operations in its own run
-            if put_aside(comment_id, exc) == CaseStatus.NEEDS_ATTENTION.value:
-                handed.append(comment_id)
-            outcomes["perlu penanganan"] += 1
+    for step in (hide_comment, archive_case):
+        for comment_id in _closed(wave_id):
+            try:
+                result = step.fn(comment_id)
+            except Exception as exc:  # noqa: BLE001 - parked for operations in a run of its own
+                if put_aside(comment_id, exc) == CaseStatus.NEEDS_ATTENTION.value:
+                    handed.append(comment_id)
+                outcomes["perlu penanganan"] += 1
+                continue
+            if step is hide_comment:
+                outcomes[result or "ditutup"] += 1
     start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}") for comment_id in handed])
     return {**outcomes, "selesai": finish_wave(wave_id)}
+
+
+def _closed(wave_id: int) -> list[int]:
+    """The wave's comments closed by the decision and not yet archived nor handed on."""
+    with session_scope() as session:
+        return list(session.scalars(select(Comment.id).where(*pending_in(wave_id), Comment.status == CaseStatus.CLOSED)
+                                    .order_by(Comment.id)))
 
 
 def finish_wave(wave_id: int) -> bool:
