@@ -23,8 +23,8 @@ from . import events, inbox
 from .archiving import archive_case
 from .failures import put_aside
 from .publishing import hide_comment
-from .respond_runs import start_new_case_runs, start_runs_for
-from .spam_waves import pending_in
+from .respond_runs import start_new_case_runs
+from .spam_waves import hand_on_parked, pending_in
 
 
 @task(task_run_name="selesaikan-gelombang-spam-{wave_id}")
@@ -36,19 +36,17 @@ def settle_wave(wave_id: int) -> dict:
     """
     start_new_case_runs(Comment.spam_wave_id == wave_id)  # the comments the moderator kept: normal cases now
     outcomes: Counter[str] = Counter()
-    handed = []
     for step in (hide_comment, archive_case):
         for comment_id in _closed(wave_id):
             try:
                 result = step.fn(comment_id)
-            except Exception as exc:  # noqa: BLE001 - parked for operations in a run of its own
-                if put_aside(comment_id, exc) == CaseStatus.NEEDS_ATTENTION.value:
-                    handed.append(comment_id)
+            except Exception as exc:  # noqa: BLE001 - parked for operations, in a run of its own
+                put_aside(comment_id, exc)
                 outcomes["perlu penanganan"] += 1
                 continue
             if step is hide_comment:
                 outcomes[result or "ditutup"] += 1
-    start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}") for comment_id in handed])
+    hand_on_parked()
     return {**outcomes, "selesai": finish_wave(wave_id)}
 
 

@@ -18,6 +18,7 @@ from prefect.client.schemas.objects import StateType
 from prefect.states import Crashed
 from sqlalchemy import func, select, update
 
+from db.lifecycle import STEP_OF_STATUS
 from db.models import CaseStatus, Comment, SpamWave, utcnow
 from db.session import lock_for_writing, session_scope
 
@@ -106,13 +107,25 @@ def restart_stalled_waves() -> list[str]:
                 state = Crashed()
             if state is None or state.type in _FINAL:
                 ended.append((wave_id, run_id, state.name if state else "dihapus"))
-    return [_start_wave_run(wave_id, f"moderasi-spam-{wave_id}-after-{run_id}")
-            for wave_id, run_id, how in ended if _note_restart(wave_id, run_id, how)]
+    started = [_start_wave_run(wave_id, f"moderasi-spam-{wave_id}-after-{run_id}")
+               for wave_id, run_id, how in ended if note_ended_run(wave_id, run_id, how)]
+    return started + hand_on_parked()
 
 
-def _note_restart(wave_id: int, run_id: str, how: str) -> bool:
-    """True: start the wave again; False: another check got here first, or the wave's comments
-    were handed to runs of their own after too many restarts."""
+def hand_on_parked() -> list[str]:
+    """A run of its own for each wave comment parked in *perlu penanganan* (a step failed, or its
+    wave was given up): it waits for operations there. Asked again at every check until it has one."""
+    with session_scope() as session:
+        parked = session.execute(select(Comment.id, Comment.spam_wave_id).where(
+            Comment.spam_wave_id.is_not(None), Comment.respond_flow_run_id.is_(None),
+            Comment.status == CaseStatus.NEEDS_ATTENTION).order_by(Comment.id)).all()
+    return list(start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}")
+                                for comment_id, wave_id in parked]).values())
+
+
+def note_ended_run(wave_id: int, run_id: str, how: str) -> bool:
+    """True: start the wave again. False: another check got here first, or after too many
+    restarts the wave's comments were parked for operations (`hand_on_parked` gives them runs)."""
     with session_scope() as session:
         lock_for_writing(session)
         wave = session.get(SpamWave, wave_id, with_for_update=True)
@@ -130,11 +143,11 @@ def _note_restart(wave_id: int, run_id: str, how: str) -> bool:
         error = (f"Run moderasi spam gelombang #{wave_id} berakhir ({how}) {wave.restarts} kali berturut-turut "
                  "tanpa selesai; kasus ini ditangani sendiri. Periksa log run di Prefect UI")
         for case in session.scalars(select(Comment).where(Comment.id.in_(ids))):
-            if case.status == CaseStatus.NEW:  # undecided: operations look first
-                case.needs_attention(step="moderation", error=error, retry_at=None)
+            if case.status != CaseStatus.NEEDS_ATTENTION:  # undecided or half settled: operations look first
+                step = "moderation" if case.status == CaseStatus.NEW else STEP_OF_STATUS[case.status]
+                case.needs_attention(step=step, error=error, retry_at=None)
         wave.finished_at = utcnow()
     events.operations_log().error("Gelombang spam #%s diserahkan ke run per kasus: %s", wave_id, error)
-    start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}") for comment_id in ids])
     return False
 
 

@@ -81,3 +81,28 @@ def test_one_decision_settles_every_spam_comment_of_the_wave_each_with_its_own_o
 
     next_wave = gather_wave()
     assert next_wave not in (None, wave_id) and by_external_id()[later].spam_wave_id == next_wave
+
+
+@pytest.mark.parametrize("channel", ["x"], indirect=True)
+def test_a_wave_whose_runs_keep_ending_is_handed_to_runs_of_its_own_waiting_for_operations(channel):
+    from tasks.respond_runs import MAX_RESTARTS
+    from tasks.spam_waves import note_ended_run
+
+    for i in range(3):
+        channel.site.add_comment(SPAM.format(f"m{i}"), author=f"promo_judi{i}")
+    inventory()
+    wave_id = gather_wave()
+    for attempt in range(1, MAX_RESTARTS + 2):
+        run_id = f"run-{attempt}"
+        with session_scope() as session:
+            session.get(SpamWave, wave_id).flow_run_id = run_id  # as _start_wave_run records each new run
+        assert note_ended_run(wave_id, "another-run", "Crashed") is False  # a stale report changes nothing
+        assert note_ended_run(wave_id, run_id, "Crashed") == (attempt <= MAX_RESTARTS)
+    with session_scope() as session:
+        wave = session.get(SpamWave, wave_id)
+        cases = session.scalars(select(Comment).where(Comment.spam_wave_id == wave_id)).all()
+        assert wave.finished_at is not None and wave.restarts == MAX_RESTARTS + 1
+        assert all(c.respond_flow_run_id is None for c in cases)  # hand_on_parked starts their runs at each check
+        assert {c.status for c in cases} == {CaseStatus.NEEDS_ATTENTION}
+        assert all(c.attention_step == "moderation" and "4 kali" in c.last_error for c in cases)
+    assert gather_wave() is None  # nothing left unassigned: the handed cases are not gathered again
