@@ -138,7 +138,7 @@ def test_two_hundred_spam_comments_wait_as_one_run_and_one_resume_settles_each(t
                                                             Comment.status == CaseStatus.NEEDS_ATTENTION)).all()
         assert session.get(SpamWave, wave_id).finished_at is not None
     assert troubled.respond_flow_run_id and troubled.retry_at and "500" in troubled.last_error
-    wait_suspended(troubled.respond_flow_run_id, "penanganan-1")
+    wait_suspended(troubled.respond_flow_run_id, "penanganan-1-1")
     resume_flow_run(troubled.respond_flow_run_id, run_input={"action": "coba_lagi", "operator_name": "Petugas (uji)"})
     assert wait_final(troubled.respond_flow_run_id).is_completed()
 
