@@ -32,7 +32,8 @@ from .review import ApprovalForm, wait_for_person
 from .triage import HIGH_CONFIDENCE
 
 NOT_SPAM = "bukan_spam"
-SHOWN_IN_FORM = 25  # items of each kind listed above the form; all of them are in the artifact
+# Items listed above the form (those needing a look first); all of them are in the artifact.
+SHOWN_TO_LOOK_AT, SHOWN_SURE = 20, 10
 _NUMBER = re.compile(r"#?(\d+)(?:\s*-\s*#?(\d+))?")
 
 
@@ -75,6 +76,16 @@ class Item:
     def hide_by_default(self) -> bool:
         """Hiding is pre-selected only where triage is sure and the channel can hide."""
         return self.can_hide and self.confidence >= HIGH_CONFIDENCE
+
+    @property
+    def doubtful(self) -> bool:
+        """Triage was not sure: the likeliest citizens among the spam, listed first in the form."""
+        return self.confidence < HIGH_CONFIDENCE
+
+    @property
+    def evidence(self) -> str:
+        """Triage's reasons without the model's own line (the confidence is shown beside it)."""
+        return "; ".join(r for r in self.reasons if not r.startswith("model:")) or "; ".join(self.reasons)
 
     @property
     def mark(self) -> str:
@@ -160,23 +171,28 @@ def prepare_moderation_form(wave_id: int) -> dict:
         created = wave.created_at
     table_url = _publish_items(wave_id, items)
     now = utcnow()
-    per_channel: dict[str, list[int]] = {}
-    for item in items:
-        counts = per_channel.setdefault(item.channel, [0, 0])
-        counts[0] += 1
-        counts[1] += item.hide_by_default
-    description = render(
-        "forms/moderation.md.j2", wave_id=wave_id, items=items, per_channel=per_channel,
-        look=[i for i in items if not i.hide_by_default][:SHOWN_IN_FORM],
-        look_total=sum(not i.hide_by_default for i in items),
-        sure=[i for i in items if i.hide_by_default][:SHOWN_IN_FORM],
-        sure_total=sum(i.hide_by_default for i in items),
-        table_url=table_url, role=role, due=sop.deadline(created, "moderation"), now=now)
+    description = moderation_description(wave_id, items, table_url=table_url, role=role,
+                                         due=sop.deadline(created, "moderation"), now=now)
     default = "sembunyikan" if any(i.hide_by_default for i in items) else "tutup"
     refresh_approval_queue()
     return {"description": description, "defaults": {"action": default},
             "descriptions": {"moderator_name": f"{role.title}. Dicatat di arsip sebagaimana diisi "
                                                "(sistem tidak memverifikasi identitas)."}}
+
+
+def moderation_description(wave_id: int, items: list[Item], *, table_url: str | None, role: sop.Role, due,
+                           now) -> str:
+    """The Markdown above the form: per channel, the doubtful items first, then the first of the rest."""
+    per_channel: dict[str, list[int]] = {}
+    for item in items:
+        counts = per_channel.setdefault(item.channel, [0, 0, 0])
+        counts[0] += 1
+        counts[1 if item.hide_by_default else 2] += 1
+    doubtful = [i for i in items if i.doubtful]
+    sure = [i for i in items if not i.doubtful]
+    return render("forms/moderation.md.j2", wave_id=wave_id, items=items, per_channel=per_channel,
+                  look=doubtful[:SHOWN_TO_LOOK_AT], look_total=len(doubtful), sure=sure[:SHOWN_SURE],
+                  sure_total=len(sure), table_url=table_url, role=role, due=due, now=now)
 
 
 def _publish_items(wave_id: int, items: list[Item]) -> str | None:

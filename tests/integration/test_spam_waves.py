@@ -49,8 +49,9 @@ def test_one_decision_settles_every_spam_comment_of_the_wave_each_with_its_own_o
     assert all(not items[found[e].id].hide_by_default for e in mentions)  # X cannot hide a mention
     form = prepare_moderation_form.fn(wave_id)
     assert form["defaults"] == {"action": "sembunyikan"}
-    assert f"{len(items)} komentar" in form["description"] and "Perlu dilihat" in form["description"]
-    assert "kanal tidak dapat menyembunyikan" in form["description"]
+    assert f"{len(items)} komentar" in form["description"] and "☐ hanya ditutup" in form["description"]
+    unhideable = sum(not i.hide_by_default for i in items.values())
+    assert f"| X @bbppketindan | {len(items)} | {len(items) - unhideable} | {unhideable} |" in form["description"]
 
     visible = under_ours[0]
     answer = {"action": "sembunyikan", "biarkan_tampil": str(number[visible]), "bukan_spam": "",

@@ -1,7 +1,10 @@
 """The spam wave's form: numbers the moderator writes, what each item becomes, and the form's
 Indonesian titles as the Prefect UI shows them."""
 
-from tasks.moderation import Item, SpamModerationForm, parse_numbers, read_answer
+from datetime import datetime, timezone
+
+from tanggap import sop
+from tasks.moderation import Item, SpamModerationForm, moderation_description, parse_numbers, read_answer
 from tasks.review import prefilled, problems_with
 
 
@@ -54,3 +57,17 @@ def test_the_prefilled_form_keeps_its_indonesian_titles_and_asks_for_the_moderat
     assert {"action", "moderator_name"} <= set(schema["required"])
     unnamed = SpamModerationForm(action="sembunyikan", moderator_name=" ")
     assert problems_with(unnamed) == ["Nama wajib diisi."]
+
+
+def test_a_thousand_items_make_a_compact_form_with_the_doubtful_ones_first_and_the_rest_in_the_artifact():
+    items = [item(n, confidence=0.6 if n % 100 == 0 else 0.99, can_hide=n % 3 != 0) for n in range(1, 1001)]
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    text = moderation_description(7, items, table_url="http://127.0.0.1:4200/v2/artifacts/artifact/x",
+                                  role=sop.HEAD_OF_GENERAL_AFFAIRS, due=now, now=now)
+    assert len(text) < 8000  # the Markdown above the form stays short however large the wave
+    assert "gelombang #7 · 1000 komentar" in text and "(http://127.0.0.1:4200/v2/artifacts/artifact/x)" in text
+    assert "| Website | 1000 | 660 | 340 |" in text  # sure and hideable / only closed
+    doubtful = text.split("#### Perlu dilihat: triase kurang yakin (10)")[1].split("####")[0]
+    assert [line.split("|")[1].strip() for line in doubtful.splitlines() if line.startswith("| ")][1:] == [
+        str(n) for n in range(100, 1001, 100)]
+    assert "| … | | | | 980 lainnya di daftar lengkap | |" in text
