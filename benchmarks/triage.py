@@ -1,8 +1,9 @@
 """Triage and drafting quality on the held-out comments, and their speed.
 
 Run: python -m benchmarks.triage
-The model is trained from tests/data/triage_train.tsv in this run; the held-out file is only
-read here, never used to train or tune.
+The model is trained from tests/data/triage_train.tsv in this run; the held-out files are only
+read here, never used to train or tune. The figures are given for the first held-out file (the
+one the targets were set on) and again for it together with the second (triage_heldout_2.tsv).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 
 from tanggap.settings import get_settings
 from tasks.composing import compose_draft
-from tasks.labelled import CATEGORIES, HELD_OUT_FILE, TRAINING_FILE, read_examples
+from tasks.labelled import CATEGORIES, HELD_OUT_FILE, HELD_OUT_SECOND_FILE, TRAINING_FILE, read_examples
 from tasks.normalize import normalize
 from tasks import triage
 
@@ -44,19 +45,46 @@ def _timed(function, repeats: int = 5) -> float:
 def main() -> None:
     training = read_examples(TRAINING_FILE)
     held_out = read_examples(HELD_OUT_FILE)
+    second = read_examples(HELD_OUT_SECOND_FILE)
     started = time.perf_counter()
     import sklearn  # noqa: F401 - the import is part of a cold start
     imported = time.perf_counter() - started
     started = time.perf_counter()
     trained = triage.train(training)
     training_seconds = time.perf_counter() - started
-    triage.model.cache_clear()
-    triage.model.__wrapped__ = lambda: trained  # measure this run's model, not a cached file
+    triage.model = lambda: trained  # measure this run's model, not a cached file (classify_many looks it up here)
+
+    first = _quality(f"Triage on the held-out comments ({len(held_out)}; trained on {len(training)})", held_out)
+    print("\n" + "=" * 78 + "\n")
+    both = _quality(f"The same on both held-out files ({len(held_out)} + {len(second)} = {len(held_out) + len(second)})",
+                    held_out + second)
+
+    office, now = _office_and_time()
+    texts = [e.text for e in held_out]
+    batch = _timed(lambda: triage.classify_many(texts)) / len(texts) * 1000
+    single = _timed(lambda: [triage.classify(t) for t in texts], repeats=3) / len(texts) * 1000
+    floor = _timed(lambda: [normalize(t) for t in texts]) / len(texts) * 1000
+    drafting = _timed(lambda: [compose_draft(text=t, category="pertanyaan", policy=False, channel_kind="wordpress",
+                                             author_name="Warga", now=now, office=office) for t in texts],
+                      repeats=3) / len(texts) * 1000
+    print(f"\nms per comment: {batch:.3f} in a batch (the check's way), {single:.3f} one at a time; "
+          f"floor (normalisation alone) {floor:.3f}; drafting {drafting:.3f}")
+    print(f"cold start: import scikit-learn {imported:.2f} s, training {training_seconds:.2f} s "
+          f"(once per process, then cached under the data folder)")
+
+    for title, targets in (("first held-out file", first), ("both held-out files", both)):
+        targets = targets + [("<= 1 ms per comment (batch)", batch <= 1.0)]
+        print(f"\ntargets, {title}: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
+    print(f"\nreproduce: {COMMAND}")
+
+
+def _quality(title: str, held_out: list) -> list[tuple[str, bool]]:
+    """Print the quality figures on `held_out`; the targets as (name, met)."""
     verdicts = triage.classify_many([e.text for e in held_out])
     truth = [e.category for e in held_out]
     predicted = [v.category for v in verdicts]
 
-    print(f"Triage on the held-out comments ({len(held_out)}; trained on {len(training)}): {COMMAND}\n")
+    print(f"{title}: {COMMAND}\n")
     print(f"{'category':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}")
     f1s = {}
     for label in CATEGORIES:
@@ -93,44 +121,36 @@ def main() -> None:
     print(f"\npolicy flag: precision {policy_precision:.3f}, recall {policy_recall:.3f} "
           f"({sum(policy_truth)} comments touch policy)")
 
-    office, now = get_settings().office, datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+    office, now = _office_and_time()
     answerable = [(e, v) for e, v in zip(held_out, verdicts) if e.category == "pertanyaan" and e.answer]
     unanswerable = [(e, v) for e, v in zip(held_out, verdicts) if e.category == "pertanyaan" and not e.answer]
-    right = 0
+    right = other_entry = manual = 0
     for e, v in answerable:
         draft = compose_draft(text=e.text, category=v.category, policy=v.policy, channel_kind="wordpress",
                               author_name="Warga", now=now, office=office)
         right += draft.answer_id == e.answer
+        other_entry += draft.answer_id not in (None, e.answer)
+        manual += draft.answer_id is None
     flagged = sum(compose_draft(text=e.text, category=v.category, policy=v.policy, channel_kind="wordpress",
                                 author_name="Warga", now=now, office=office).needs_manual for e, v in unanswerable)
     share = right / len(answerable)
-    print(f"answerable questions drafted with the right knowledge-base answer: {right}/{len(answerable)} = {share:.3f}")
+    print(f"answerable questions drafted with the right knowledge-base answer: {right}/{len(answerable)} = {share:.3f}"
+          f" (another entry: {other_entry}, none: {manual})")
     print(f"questions the knowledge base does not cover, flagged 'perlu jawaban manual': "
           f"{flagged}/{len(unanswerable)}")
 
-    texts = [e.text for e in held_out]
-    batch = _timed(lambda: triage.classify_many(texts)) / len(texts) * 1000
-    single = _timed(lambda: [triage.classify(t) for t in texts], repeats=3) / len(texts) * 1000
-    floor = _timed(lambda: [normalize(t) for t in texts]) / len(texts) * 1000
-    drafting = _timed(lambda: [compose_draft(text=t, category="pertanyaan", policy=False, channel_kind="wordpress",
-                                             author_name="Warga", now=now, office=office) for t in texts],
-                      repeats=3) / len(texts) * 1000
-    print(f"\nms per comment: {batch:.3f} in a batch (the check's way), {single:.3f} one at a time; "
-          f"floor (normalisation alone) {floor:.3f}; drafting {drafting:.3f}")
-    print(f"cold start: import scikit-learn {imported:.2f} s, training {training_seconds:.2f} s "
-          f"(once per process, then cached under the data folder)")
-
-    targets = [
+    return [
         ("spam precision >= 0.99", _prf(truth, predicted, "spam")[0] >= 0.99),
         ("spam recall >= 0.95", _prf(truth, predicted, "spam")[1] >= 0.95),
         ("macro-F1 (five) >= 0.85", macro_five >= 0.85),
         ("policy recall >= 0.90", policy_recall >= 0.90),
         ("no hard negative called spam", not wrongly),
         (">= 80 % answerable questions answered right", share >= 0.80),
-        ("<= 1 ms per comment (batch)", batch <= 1.0),
     ]
-    print("\ntargets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
-    print(f"\nreproduce: {COMMAND}")
+
+
+def _office_and_time():
+    return get_settings().office, datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ from tasks.respond_runs import restart_stalled_cases, start_respond_runs
 from tasks.spam_waves import restart_stalled_waves, start_spam_wave
 
 
-@flow(name="check-comments", flow_run_name="periksa-komentar")
+@flow(name="check-comments", flow_run_name="periksa-komentar",
+      description="Periksa semua kanal, simpan komentar baru, terbitkan Daftar Inventaris, mulai tanggapan.")
 def check_comments() -> dict:
-    """Periksa semua kanal, simpan komentar baru, terbitkan Daftar Inventaris, mulai tanggapan."""
+    """SOP step 1: check every channel, store new comments, publish the register, start each case's run."""
     check_run_id = open_check_run()
     for channel in get_settings().channels():
         fetched = fetch_new_comments(channel, return_state=True)

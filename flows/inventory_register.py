@@ -8,9 +8,11 @@ from prefect import flow
 from tasks.records.register import publish_register, write_register
 
 
-@flow(name="daftar-inventaris", flow_run_name="daftar-inventaris-{period}")
+@flow(name="daftar-inventaris", flow_run_name="daftar-inventaris-{period}",
+      description="Susun Daftar Inventaris Komentar Masuk satu periode (PDF/A dan CSV) dari basis data; "
+                  "tanpa tanggal: periode lengkap terakhir.")
 def inventory_register(period: Literal["harian", "mingguan", "bulanan"] = "harian", day: date | None = None) -> dict:
-    """Susun Daftar Inventaris Komentar Masuk satu periode (PDF/A dan CSV) dari basis data; tanpa tanggal: periode lengkap terakhir."""
+    """Write one period's comment register (PDF/A and CSV); without a day, the last complete period."""
     result = write_register(period, day)
     publish_register(result)
     return result

@@ -5,9 +5,11 @@ from prefect import flow
 from tasks.records.recap import publish_kip_report, write_kip_report
 
 
-@flow(name="laporan-tahunan-kip", flow_run_name="laporan-tahunan-kip")
+@flow(name="laporan-tahunan-kip", flow_run_name="laporan-tahunan-kip",
+      description="Susun angka tahunan untuk laporan layanan informasi publik (PDF/A, CSV, JSON); "
+                  "tanpa tahun: tahun lalu.")
 def kip_report(year: int | None = None) -> dict:
-    """Susun angka tahunan untuk laporan layanan informasi publik (PDF/A, CSV, JSON); tanpa tahun: tahun lalu."""
+    """Write a year's public-information figures for the KIP report; without a year, last year's."""
     result = write_kip_report(year)
     publish_kip_report(result)
     return {"year": result["year"], "files": result["files"]}

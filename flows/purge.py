@@ -6,9 +6,11 @@ from tasks.records.retention import (ask_for_purge_approval, carry_out_purge, li
                                      purge_cutoff)
 
 
-@flow(name="pemusnahan", flow_run_name="pemusnahan")
+@flow(name="pemusnahan", flow_run_name="pemusnahan",
+      description="Musnahkan data pribadi dan berkas yang masa retensinya berakhir, setelah disetujui; "
+                  "uji coba hanya mendaftar.")
 def purge(dry_run: bool = True) -> dict:
-    """Musnahkan data pribadi dan berkas yang masa retensinya berakhir, setelah disetujui; uji coba hanya mendaftar."""
+    """Destroy personal data and files past their retention once approved; a dry run only lists them."""
     cutoff = purge_cutoff()  # the same on a resumed run, so the approved list stays the same
     items = list_due_records(cutoff)
     publish_purge_list(items, cutoff, dry_run)

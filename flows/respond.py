@@ -21,9 +21,9 @@ from tasks.review import ask, record_answer, waiting_stage
 
 # No flow_run_name: the engine would rename the run each time it starts again, and the inbox
 # names it for its stage instead (tasks/inbox.py); new runs are named when created (respond_runs).
-@flow(name="respond")
+@flow(name="respond", description="Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan.")
 def respond(comment_id: int) -> str:
-    """Tanggapi satu komentar: draf, koreksi/keputusan, kirim, konfirmasi, arsipkan."""
+    """SOP steps 2-5 for one comment: draft, correction or decision, publish, confirm, archive."""
     while True:
         if case_status(comment_id) == CaseStatus.NEEDS_ATTENTION:
             choice = ask_operations(comment_id)  # waits: coba lagi / kembalikan ke koreksi / tutup

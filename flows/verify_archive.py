@@ -5,9 +5,10 @@ from prefect import flow
 from tasks.records.verification import ArchiveDamaged, check_archive, publish_archive_check
 
 
-@flow(name="verifikasi-arsip", flow_run_name="verifikasi-arsip")
+@flow(name="verifikasi-arsip", flow_run_name="verifikasi-arsip",
+      description="Periksa ulang SHA-256 seluruh arsip; berkas yang hilang atau berubah dilaporkan sebagai artefak.")
 def verify_archive() -> dict:
-    """Periksa ulang SHA-256 seluruh arsip; berkas yang hilang atau berubah dilaporkan sebagai artefak."""
+    """Recheck the SHA-256 of the whole archive; missing or changed files are reported in an artifact."""
     result = check_archive()
     publish_archive_check(result)
     if result["problems"]:  # a red run, so operations and automations notice

@@ -1,15 +1,17 @@
-"""Pieces every platform simulator shares: fault injection, request counting, a loopback
-HTTP server in a thread, a JSON state file, and the Indonesian date shown on public pages.
-
-The WordPress simulator predates this module and keeps its own copies; new simulators use it.
+"""The scaffold every platform simulator stands on: fault injection, request counting, a JSON
+state file, one handler with the `/__sim/` control route, a loopback HTTP server in a thread,
+the seed runner (content in simulator/seeds/), and the Indonesian date shown on public pages.
+Platform modules add only their routes, their JSON and their quirks.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -21,9 +23,47 @@ from tanggap import dates
 COMMON_FAULT_MODES = ("rate_limit", "http500", "timeout", "garbage", "post_then_500")
 
 
-def tanggal(moment: datetime) -> str:
+def tanggal(moment: datetime, zone=dates.WIB) -> str:
     """As the platforms' Indonesian web pages print a time."""
-    return dates.tanggal(moment, time_separator=".", word_before_time="pukul ")
+    return dates.tanggal(moment, time_separator=".", word_before_time="pukul ", zone=zone)
+
+
+SEEDS_DIR = Path(__file__).parent / "seeds"
+_AGE_PART = re.compile(r"(\d+)([dhms])")
+_AGE_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def age(text: str) -> timedelta:
+    """"2d 3h" (days, hours, minutes, seconds) as a timedelta."""
+    if not re.fullmatch(r"(\s*\d+[dhms])+\s*", text):
+        raise ValueError(f"an age is like '2d 3h 5m', got {text!r}")
+    return timedelta(**{_AGE_UNITS[unit]: int(n) for n, unit in _AGE_PART.findall(text)})
+
+
+def load_seed(kind: str) -> dict:
+    """simulator/seeds/<kind>.toml: a platform's seed content, kept as data."""
+    return tomllib.loads((SEEDS_DIR / f"{kind}.toml").read_text(encoding="utf-8"))
+
+
+def run_seed(site: "SiteBase", kind: str, now: datetime | None = None, account: str | None = None) -> "SiteBase":
+    """Run a seed script: each step calls `site.<call>(**arguments)`; an argument {ago = "2d"} is
+    that long before `now`, {ref = "name"} the result of the step stored `as` that name."""
+    now = now or datetime.now(timezone.utc)
+    results: dict[str, Any] = {"account": account}
+
+    def value(argument: Any) -> Any:
+        if isinstance(argument, dict) and "ago" in argument:
+            return now - age(argument["ago"])
+        if isinstance(argument, dict) and "ref" in argument:
+            return results[argument["ref"]]
+        return argument
+
+    for step in load_seed(kind)["step"]:
+        arguments = {name: value(v) for name, v in step.items() if name not in ("call", "as")}
+        result = getattr(site, step["call"])(**arguments)
+        if "as" in step:
+            results[step["as"]] = result
+    return site
 
 
 @dataclass
@@ -68,17 +108,21 @@ class Faults:
 class SiteBase:
     """State shared by every simulated platform: a lock, faults, request counts, a state file."""
 
-    def __init__(self, fault_modes: tuple[str, ...] = COMMON_FAULT_MODES) -> None:
+    # What a fault armed without `methods` applies to.
+    default_fault_methods: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE")
+
+    def __init__(self, fault_modes: tuple[str, ...] = COMMON_FAULT_MODES,
+                 post_only_faults: tuple[str, ...] | None = None) -> None:
         self.lock = threading.RLock()
-        self.faults = Faults(fault_modes)
+        self.faults = Faults(fault_modes) if post_only_faults is None else Faults(fault_modes, post_only_faults)
         self.timeout_seconds = 5.0
         self.state_file: Path | None = None
         self.base_url = "http://127.0.0.1"  # set when the server starts
         self._requests: dict[str, int] = {}
 
     # Tests arm faults through the site, like `site.fault("rate_limit")`.
-    def fault(self, mode: str, times: int = 1, methods=("GET", "POST", "PUT", "DELETE")) -> None:
-        self.faults.add(mode, times, methods)
+    def fault(self, mode: str, times: int = 1, methods=None) -> None:
+        self.faults.add(mode, times, self.default_fault_methods if methods is None else methods)
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -90,6 +134,10 @@ class SiteBase:
     def request_count(self, method: str) -> int:
         with self.lock:
             return self._requests.get(method, 0)
+
+    def snapshot(self) -> list:
+        """What `GET /__sim/comments` shows: every stored comment (dates become ISO strings)."""
+        return self.comments  # type: ignore[attr-defined]
 
     # Persistence: subclasses turn their state into JSON and back.
     def to_state(self) -> dict:
@@ -117,27 +165,69 @@ class SiteBase:
         return True
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 class JsonHandler(BaseHTTPRequestHandler):
-    """Request helpers for a simulator's handler; `self.server.site` is the SiteBase."""
+    """Request helpers for a simulator's handler; `self.server.site` is the SiteBase.
+
+    `/__sim/...` is the control route, the same on every platform; everything else goes to the
+    platform's `handle_request`.
+    """
 
     server: "LoopbackServer"
     protocol_version = "HTTP/1.1"
 
     # Every method goes to one place; each simulator routes by method and path there.
     def do_GET(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_POST(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_PUT(self) -> None:
-        self.handle_request()
+        self._dispatch()
 
     def do_DELETE(self) -> None:
-        self.handle_request()
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        if self.path.startswith("/__sim/"):
+            self._control(urlsplit(self.path).path, self.read_body())
+        else:
+            self.handle_request()
 
     def handle_request(self) -> None:
         raise NotImplementedError
+
+    def _control(self, path: str, body: bytes) -> None:
+        """`POST /__sim/fault` {"mode", "times", "methods", "timeout_seconds"} arms a fault,
+        `DELETE /__sim/fault` clears them, `GET /__sim/comments` lists the stored comments."""
+        site = self.server.site
+        try:
+            if path == "/__sim/fault" and self.command == "POST":
+                args = self.body_params(body)
+                if "timeout_seconds" in args:
+                    site.timeout_seconds = float(args["timeout_seconds"])
+                methods = args.get("methods")
+                site.fault(str(args["mode"]), times=int(args.get("times", 1)),
+                           methods=None if methods is None else tuple(methods))
+                return self.send_json(200, {"ok": True})
+            if path == "/__sim/fault" and self.command == "DELETE":
+                site.clear_faults()
+                return self.send_json(200, {"ok": True})
+            if path == "/__sim/comments" and self.command == "GET":
+                body = json.dumps(site.snapshot(), ensure_ascii=False, default=_iso).encode("utf-8")
+                return self.send(200, body, "application/json; charset=UTF-8")
+        except (KeyError, TypeError, ValueError) as error:
+            return self.send_json(400, {"ok": False, "error": str(error)})
+        self.send_json(404, {"ok": False, "error": "unknown control route"})
+
+    def version_string(self) -> str:
+        return f"{self.server_version} {self.sys_version}".strip()
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
@@ -221,7 +311,9 @@ class SimulatorBase:
 
     def stop(self) -> None:
         self._server.stopping.set()
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which never ran otherwise
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> "SimulatorBase":

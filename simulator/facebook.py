@@ -25,29 +25,12 @@ What it does like Facebook (shared Graph behaviour is described in simulator/gra
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from simulator.graph import (
-    OMIT,
-    GraphError,
-    GraphHandler,
-    GraphRequest,
-    GraphSimulatorBase,
-    GraphSite,
-    duplicate_error,
-    graph_time,
-    invalid_parameter,
-    list_answer,
-    paginate,
-    permission_error,
-    project,
-    render_item,
-    render_document,
-    too_long,
-    unknown_path,
-    unsupported,
-    utf16_length,
-)
+from simulator.common import run_seed
+from simulator.graph import (OMIT, GraphError, GraphHandler, GraphRequest, GraphSimulatorBase, GraphSite,
+                             duplicate_error, graph_time, invalid_parameter, list_answer, paginate,
+                             permission_error, project, render_item, render_document, too_long, utf16_length)
 
 FACEBOOK_PAGE_ID = "104857362918470"
 FACEBOOK_PAGE_NAME = "BBPP Ketindan"
@@ -145,33 +128,11 @@ def _time_param(params: dict, name: str) -> datetime | None:
 
 
 class _FacebookHandler(GraphHandler):
+    account_kind, thread_kind, me_alias = "page", "post", True
+
     @property
     def fb(self) -> FacebookSite:
         return self.server.site  # type: ignore[return-value]
-
-    def api(self, req: GraphRequest) -> dict:
-        site = self.fb
-        with site.lock:
-            if not req.segments:
-                raise unknown_path("/")
-            if len(req.segments) > 2:
-                raise unknown_path("/" + "/".join(req.segments[2:]))
-            node_id = site.account_id if req.segments[0] == "me" else req.segments[0]
-            edge = req.segments[1] if len(req.segments) == 2 else "node"
-            if node_id == site.account_id:
-                kind, record = "page", None
-            elif node_id in site._threads:
-                kind, record = "post", site._threads[node_id]
-            elif node_id in site._comments and not site._comments[node_id]["deleted"]:
-                kind, record = "comment", site._comments[node_id]
-            else:
-                raise unsupported(req.method, node_id)
-            route = getattr(self, f"_{req.method.lower()}_{kind}_{edge}", None)
-            if route is None:
-                if edge != "node":
-                    raise unknown_path(f"/{edge}")
-                raise unsupported(req.method, node_id)
-            return route(req, record)
 
     # -- nodes ---------------------------------------------------------------------------
     def _page_fields(self) -> dict:
@@ -353,48 +314,6 @@ class FacebookSimulator(GraphSimulatorBase):
 # Seed
 # --------------------------------------------------------------------------------------------
 
-_POSTS = {
-    "milenial": (timedelta(days=6), (
-        "📢 PENDAFTARAN DIBUKA! Pelatihan Petani Milenial Angkatan IV Tahun 2026 di BBPP Ketindan, Lawang, "
-        "Kabupaten Malang.\n\nPelatihan 10 hari: budidaya, pascapanen, pemasaran digital, dan akses permodalan. "
-        "Syarat: usia 19–39 tahun, aktif berusaha tani, rekomendasi dinas pertanian kabupaten/kota.\n\n"
-        "Pendaftaran daring melalui laman resmi BBPP Ketindan. #PetaniMilenial #BBPPKetindan")),
-    "hortikultura": (timedelta(days=3, hours=2), (
-        "Dokumentasi Pelatihan Budidaya Hortikultura Organik bagi Penyuluh. Sebanyak 30 penyuluh dari berbagai "
-        "kabupaten di Jawa Timur praktik membuat pupuk organik cair dan pestisida nabati. 🌱")),
-    "kunjungan": (timedelta(days=2, hours=6), (
-        "Kunjungan kerja Dinas Pertanian Kabupaten Pasuruan ke lahan praktik BBPP Ketindan: demplot padi, "
-        "kebun hortikultura, dan unit pengolahan kompos.")),
-}
-
-# (post, author, age, text, public_profile)
-_VISITOR_COMMENTS = [
-    ("milenial", "Rina Wulandari", timedelta(hours=2),
-     "Syarat pendaftarannya apa saja min? Apakah wajib surat keterangan dari desa atau cukup rekomendasi dinas?",
-     True),
-    ("milenial", "Dimas Pratama", timedelta(hours=20),
-     "Dari kemarin daftar lewat website selalu muncul \"Error 500\" waktu unggah KTP... Sudah coba dari HP dan "
-     "laptop tetap gagal. Mohon dicek, takut pendaftarannya keburu ditutup.", True),
-    ("milenial", "Slot Gacor88", timedelta(hours=30),
-     "slot gacor hari ini gampang maxwin!!! daftar di https://gacor88-maxwin.example/daftar bonus new member 100%",
-     True),
-    ("hortikultura", "Siti Aminah", timedelta(hours=44),
-     "Alhamdulillah pelatihannya sangat bermanfaat. Pupuk organik cair langsung saya praktikkan di kelompok "
-     "wanita tani. Terima kasih BBPP Ketindan 🙏", True),
-    ("hortikultura", "Agus Setiawan", timedelta(hours=52),
-     "Sertifikat pelatihan angkatan Februari kok belum terbit ya? Sudah hampir 2 bulan, padahal dibutuhkan untuk "
-     "pengajuan angka kredit penyuluh.", True),
-    ("hortikultura", "Wahyu Nugroho", timedelta(hours=10),
-     "Mohon info jadwal pelatihan hortikultura berikutnya.\nApakah ada kelas khusus untuk penyuluh swadaya?", False),
-    ("kunjungan", "Yoga Pratama", timedelta(hours=8), "Mantap pelatihannya 👍🌾🇮🇩 semoga pertanian makin maju!", True),
-    ("kunjungan", "Endang Sri Lestari", timedelta(hours=14),
-     "Waktu menginap di asrama minggu lalu AC kamar 12 rusak dan air kamar mandinya keruh. Mohon diperbaiki "
-     "sebelum angkatan berikutnya datang.", True),
-    ("kunjungan", "Fajar Hidayat", timedelta(hours=5),
-     "Lahan praktiknya rapi & terawat, semoga jadi contoh untuk kabupaten lain. Sukses selalu!", True),
-]
-
-
 def seed_facebook(site: FacebookSite, now: datetime | None = None) -> FacebookSite:
     """3 posts and 12 comments, all within the last 3 days:
 
@@ -404,19 +323,4 @@ def seed_facebook(site: FacebookSite, now: datetime | None = None) -> FacebookSi
       hours), and a newer visitor reply under it (1 day 3 hours) that still awaits an answer.
     So 11 visitor comments, 1 already answered: SEED_AWAITING_ANSWER = 10.
     """
-    now = now or datetime.now(timezone.utc)
-    posts = {key: site.add_post(message, created=now - age) for key, (age, message) in _POSTS.items()}
-    question = site.add_comment(
-        posts["milenial"], "Selamat siang. Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? Saya "
-        "dari Lombok Timur, NTB. Terima kasih.", author_name="Sutrisno", created=now - timedelta(days=2, hours=20))
-    site.add_page_reply(
-        question, "Selamat siang, Bapak Sutrisno. Pelatihan terbuka untuk peserta dari seluruh Indonesia yang "
-        "memenuhi syarat usia 19–39 tahun dan mendapat rekomendasi dinas pertanian setempat. Salam, Humas BBPP "
-        "Ketindan.", created=now - timedelta(days=2, hours=18))
-    site.add_comment(
-        posts["milenial"], "Saya juga dari NTB, minggu lalu sudah daftar tapi sampai sekarang belum ada email "
-        "konfirmasi. Apakah itu normal, min?", author_name="Lalu Ahmad Zaini", parent=question,
-        created=now - timedelta(days=1, hours=3))
-    for key, name, age, text, public in _VISITOR_COMMENTS:
-        site.add_comment(posts[key], text, author_name=name, created=now - age, public_profile=public)
-    return site
+    return run_seed(site, "facebook", now, account=FACEBOOK_PAGE_ID)

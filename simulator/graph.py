@@ -467,17 +467,42 @@ def usage_headers(site: GraphSite, throttled: bool) -> list[tuple[str, str]]:
 
 
 class GraphHandler(JsonHandler):
-    """Routing, token check, faults and answers; subclasses implement `api` and `public_page`."""
+    """Routing, token check, faults and answers. Subclasses implement `public_page` and, for each
+    node kind and edge, `_<method>_<kind>_<edge>(request, record)` (edge "node": the node itself)."""
 
     server_version = "Graph"
     sys_version = ""
+    account_kind = "account"  # the account node's kind in route names ("page", "user")
+    thread_kind = "thread"  # a post's or medium's kind in route names ("post", "media")
+    me_alias = False  # whether "/me" names the account
 
     # -- subclass hooks ------------------------------------------------------------------
-    def api(self, request: GraphRequest) -> dict:
-        raise NotImplementedError
-
     def public_page(self, path: str) -> str | None:
         raise NotImplementedError
+
+    def api(self, req: GraphRequest) -> dict:
+        site = self.site
+        with site.lock:
+            if not req.segments:
+                raise unknown_path("/")
+            if len(req.segments) > 2:
+                raise unknown_path("/" + "/".join(req.segments[2:]))
+            node_id = site.account_id if self.me_alias and req.segments[0] == "me" else req.segments[0]
+            edge = req.segments[1] if len(req.segments) == 2 else "node"
+            if node_id == site.account_id:
+                kind, record = self.account_kind, None
+            elif node_id in site._threads:
+                kind, record = self.thread_kind, site._threads[node_id]
+            elif node_id in site._comments and not site._comments[node_id]["deleted"]:
+                kind, record = "comment", site._comments[node_id]
+            else:
+                raise unsupported(req.method, node_id)
+            route = getattr(self, f"_{req.method.lower()}_{kind}_{edge}", None)
+            if route is None:
+                if edge != "node":
+                    raise unknown_path(f"/{edge}")
+                raise unsupported(req.method, node_id)
+            return route(req, record)
 
     # -- plumbing ------------------------------------------------------------------------
     @property
@@ -487,8 +512,6 @@ class GraphHandler(JsonHandler):
     def handle_request(self) -> None:
         body = self.read_body()
         path, query = self.split_url()
-        if path.startswith("/__sim/"):
-            return self._control(path, body)
         versioned = _VERSIONED.match(path)
         if not versioned:
             if self.command != "GET":
@@ -544,25 +567,6 @@ class GraphHandler(JsonHandler):
     def _send_error(self, error: GraphError, *, throttled: bool = False, garbage: bool = False) -> None:
         headers = [*self._headers(throttled), ("WWW-Authenticate", error.www_authenticate())]
         self.send_json(error.status, error.body(), headers, garbage=garbage)
-
-    def _control(self, path: str, body: bytes) -> None:
-        site = self.site
-        try:
-            if path == "/__sim/fault" and self.command == "POST":
-                args = json.loads(body or b"{}")
-                if "timeout_seconds" in args:
-                    site.timeout_seconds = float(args["timeout_seconds"])
-                site.fault(args["mode"], times=int(args.get("times", 1)),
-                           methods=tuple(args.get("methods", ("GET", "POST", "DELETE"))))
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/fault" and self.command == "DELETE":
-                site.clear_faults()
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/comments" and self.command == "GET":
-                return self.send_json(200, [{**c, "created": c["created"].isoformat()} for c in site.comments])
-        except (KeyError, TypeError, ValueError) as error:
-            return self.send_json(400, {"ok": False, "error": str(error)})
-        self.send_json(404, {"ok": False, "error": "unknown control route"})
 
 
 class GraphSimulatorBase(SimulatorBase):

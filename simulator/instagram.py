@@ -25,30 +25,12 @@ What it does like Instagram (shared Graph behaviour is described in simulator/gr
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from simulator.graph import (
-    OMIT,
-    Field,
-    GraphError,
-    GraphHandler,
-    GraphRequest,
-    GraphSimulatorBase,
-    GraphSite,
-    duplicate_error,
-    graph_time,
-    invalid_parameter,
-    list_answer,
-    paginate,
-    permission_error,
-    project,
-    render_item,
-    render_document,
-    too_long,
-    unknown_path,
-    unsupported,
-    utf16_length,
-)
+from simulator.common import run_seed
+from simulator.graph import (OMIT, Field, GraphError, GraphHandler, GraphRequest, GraphSimulatorBase,
+                             GraphSite, duplicate_error, graph_time, invalid_parameter, list_answer, paginate,
+                             permission_error, project, render_item, render_document, too_long, utf16_length)
 
 INSTAGRAM_USER_ID = "17841405822304914"
 INSTAGRAM_USERNAME = "bbppketindan"
@@ -123,32 +105,11 @@ class InstagramSite(GraphSite):
 
 
 class _InstagramHandler(GraphHandler):
+    account_kind, thread_kind = "user", "media"
+
     @property
     def ig(self) -> InstagramSite:
         return self.server.site  # type: ignore[return-value]
-
-    def api(self, req: GraphRequest) -> dict:
-        site = self.ig
-        with site.lock:
-            if not req.segments:
-                raise unknown_path("/")
-            if len(req.segments) > 2:
-                raise unknown_path("/" + "/".join(req.segments[2:]))
-            node_id, edge = req.segments[0], req.segments[1] if len(req.segments) == 2 else "node"
-            if node_id == site.account_id:
-                kind, record = "user", None
-            elif node_id in site._threads:
-                kind, record = "media", site._threads[node_id]
-            elif node_id in site._comments and not site._comments[node_id]["deleted"]:
-                kind, record = "comment", site._comments[node_id]
-            else:
-                raise unsupported(req.method, node_id)
-            route = getattr(self, f"_{req.method.lower()}_{kind}_{edge}", None)
-            if route is None:
-                if edge != "node":
-                    raise unknown_path(f"/{edge}")
-                raise unsupported(req.method, node_id)
-            return route(req, record)
 
     # -- nodes ---------------------------------------------------------------------------
     def _user_fields(self) -> dict:
@@ -317,39 +278,6 @@ class InstagramSimulator(GraphSimulatorBase):
 # Seed
 # --------------------------------------------------------------------------------------------
 
-_MEDIA = {
-    "milenial": (timedelta(days=5), (
-        "Pendaftaran Pelatihan Petani Milenial Angkatan IV 2026 resmi dibuka! 🌾 10 hari belajar budidaya, "
-        "pascapanen, dan pemasaran digital di BBPP Ketindan. Info lengkap di tautan bio.\n\n"
-        "#PetaniMilenial #BBPPKetindan #KementerianPertanian")),
-    "asrama": (timedelta(days=2, hours=8), (
-        "Suasana asrama dan ruang kelas peserta pelatihan di kampus BBPP Ketindan, Lawang. Siap menyambut "
-        "angkatan berikutnya! 🏫")),
-    "panen": (timedelta(days=1, hours=4), (
-        "Panen perdana cabai rawit di lahan praktik bersama peserta Pelatihan Hortikultura Organik. 🌶️ "
-        "#HortikulturaOrganik")),
-}
-
-# (media, username, age, text)
-_VISITOR_COMMENTS = [
-    ("milenial", "rina.wulandari88", timedelta(hours=3),
-     "Min, syarat pendaftarannya apa aja? Perlu surat keterangan dari desa atau cukup rekomendasi dinas?"),
-    ("milenial", "slotgacor88.maxwin", timedelta(hours=26),
-     "slot gacor hari ini pasti maxwin 🔥🔥 cek bio kami, bonus new member 100%!!!"),
-    ("milenial", "dimas_pratama", timedelta(hours=18),
-     "Website pendaftarannya error terus waktu upload KTP 😥 mohon dicek min"),
-    ("asrama", "endang.lestari", timedelta(hours=40),
-     "Kamar mandi asrama lantai 2 airnya keruh waktu saya pelatihan bulan lalu, semoga sudah diperbaiki ya."),
-    ("asrama", "sitiaminah_kwt", timedelta(hours=30),
-     "Asramanya bersih dan nyaman, pelayanannya ramah. Terima kasih BBPP Ketindan 🙏🌱"),
-    ("panen", "agus.ppl.malang", timedelta(hours=20),
-     "Sertifikat pelatihan hortikultura angkatan lalu kapan terbit ya min? Mau dipakai untuk angka kredit."),
-    ("panen", "yoga.tani", timedelta(hours=6), "Mantap panennya 🌶️🔥👍 kapan ada pelatihan cabai lagi?"),
-    ("asrama", "bu_harti.kwt", timedelta(hours=9),
-     "Apakah peserta boleh membawa anak yang masih kecil dan ikut menginap di asrama selama pelatihan?"),
-]
-
-
 def seed_instagram(site: InstagramSite, now: datetime | None = None) -> InstagramSite:
     """3 media and 11 comments, all within the last 3 days:
 
@@ -358,18 +286,4 @@ def seed_instagram(site: InstagramSite, now: datetime | None = None) -> Instagra
       hours), and a newer visitor reply under it (1 day 2 hours) that still awaits an answer.
     So 10 visitor comments, 1 already answered: SEED_AWAITING_ANSWER = 9.
     """
-    now = now or datetime.now(timezone.utc)
-    media = {key: site.add_media(caption, created=now - age) for key, (age, caption) in _MEDIA.items()}
-    question = site.add_comment(
-        media["milenial"], "Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? Saya dari Lombok Timur 🙏",
-        username="sutrisno.lotim", created=now - timedelta(days=2, hours=22))
-    site.add_own_reply(
-        question, "@sutrisno.lotim Terbuka untuk peserta dari seluruh Indonesia yang memenuhi syarat usia 19–39 "
-        "tahun dan mendapat rekomendasi dinas pertanian setempat. Salam, Humas BBPP Ketindan.",
-        created=now - timedelta(days=2, hours=21))
-    site.add_comment(
-        media["milenial"], "@bbppketindan saya juga dari NTB, sudah daftar tapi belum ada email konfirmasi, normal "
-        "kah?", username="lalu.zaini", parent=question, created=now - timedelta(days=1, hours=2))
-    for key, username, age, text in _VISITOR_COMMENTS:
-        site.add_comment(media[key], text, username=username, created=now - age)
-    return site
+    return run_seed(site, "instagram", now, account=INSTAGRAM_USER_ID)

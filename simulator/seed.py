@@ -27,8 +27,9 @@ the last ~3 days. The site's clock is Asia/Jakarta (WIB, +07:00).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
+from simulator.common import age, load_seed
 from simulator.wordpress import WordPressSite
 
 OFFICIAL_USER_ID = 2
@@ -73,111 +74,16 @@ class SeedComment:
     official: bool = False  # written by the official account (user 2)
 
 
-_POSTS = {
-    "petani-milenial": dict(
-        title="Pembukaan Pendaftaran Pelatihan Petani Milenial Angkatan IV 2026",
-        slug="pembukaan-pendaftaran-pelatihan-petani-milenial-angkatan-iv-2026",
-        content=(
-            "BBPP Ketindan membuka pendaftaran Pelatihan Petani Milenial Angkatan IV Tahun 2026. "
-            "Pelatihan berlangsung selama 10 hari di kampus BBPP Ketindan, Lawang, Kabupaten Malang, "
-            "dengan materi budidaya, pascapanen, pemasaran digital, dan akses permodalan.\n\n"
-            "Persyaratan: usia 19–39 tahun, aktif berusaha tani, dan melampirkan KTP serta surat "
-            "rekomendasi dari dinas pertanian kabupaten/kota. Pendaftaran dilakukan secara daring "
-            "melalui laman resmi BBPP Ketindan."
-        ),
-        age=timedelta(days=7),
-    ),
-    "hortikultura": dict(
-        title="Pelatihan Budidaya Hortikultura Organik bagi Penyuluh",
-        slug="pelatihan-budidaya-hortikultura-organik-bagi-penyuluh",
-        content=(
-            "Sebanyak 30 penyuluh pertanian dari berbagai kabupaten di Jawa Timur mengikuti "
-            "Pelatihan Budidaya Hortikultura Organik. Peserta mempraktikkan pembuatan pupuk organik "
-            "cair, pestisida nabati, dan pengelolaan lahan sayuran tanpa bahan kimia sintetis."
-        ),
-        age=timedelta(days=3),
-    ),
-    "kunjungan": dict(
-        title="Kunjungan Kerja ke Lahan Praktik BBPP Ketindan",
-        slug="kunjungan-kerja-ke-lahan-praktik-bbpp-ketindan",
-        content=(
-            "Rombongan Dinas Pertanian Kabupaten Pasuruan melakukan kunjungan kerja ke lahan praktik "
-            "BBPP Ketindan. Kunjungan meliputi demplot padi, kebun hortikultura, dan unit "
-            "pengolahan kompos."
-        ),
-        age=timedelta(days=2),
-    ),
-}
-
-# (post key, author name, email, IP, age, raw content) for the 9 recent approved top-level comments.
-_RECENT_COMMENTS = [
-    ("petani-milenial", "Rina Wulandari", "rinawulan88@gmail.com", "114.124.180.22", timedelta(hours=2),
-     "Persyaratan pendaftarannya apa saja ya min? Apakah wajib melampirkan surat keterangan dari desa, "
-     "atau cukup rekomendasi dinas?"),
-    ("petani-milenial", "Dimas Pratama", "dimas.pratama@yahoo.co.id", "36.72.215.9", timedelta(hours=20),
-     "Dari kemarin mau daftar lewat website selalu muncul \"Error 500\" waktu unggah KTP... "
-     "Sudah coba 3 kali dari HP dan laptop tetap gagal. Mohon dicek, takut pendaftarannya keburu ditutup."),
-    ("petani-milenial", "Slot Gacor88", "promo.gacor88@mailinator.com", "103.152.118.41", timedelta(hours=30),
-     "slot gacor hari ini gampang maxwin!!! daftar sekarang di https://gacor88-maxwin.example/daftar "
-     "bonus new member 100% deposit pulsa tanpa potongan"),
-    ("hortikultura", "Hj. Siti Aminah", "sitiaminah.kwt@gmail.com", "180.248.31.7", timedelta(hours=44),
-     "Alhamdulillah, pelatihan kemarin sangat bermanfaat. Materi pembuatan pupuk organik cair langsung "
-     "saya praktikkan di kelompok wanita tani. Terima kasih BBPP Ketindan :)"),
-    ("hortikultura", "Agus Setiawan, S.P.", "agus.setiawan.ppl@gmail.com", "125.166.4.93", timedelta(hours=52),
-     "Sertifikat pelatihan angkatan Februari kok belum terbit ya? Sudah hampir 2 bulan. "
-     "Padahal dibutuhkan untuk pengajuan angka kredit penyuluh."),
-    ("hortikultura", "Yoga Pratama", "yoga.p@outlook.com", "140.213.56.120", timedelta(hours=8),
-     "&lt;script&gt;alert('xss')&lt;/script&gt; Mantap pelatihannya 👍🌾🇮🇩"),
-    ("hortikultura", "Wahyu Nugroho", "wahyu.nugroho@gmail.com", "182.1.97.33", timedelta(hours=60),
-     "Mohon info jadwal pelatihan hortikultura berikutnya.\n"
-     "Apakah ada kelas khusus untuk penyuluh swadaya?\n\n"
-     "Terima kasih."),
-    ("kunjungan", "Endang Sri Lestari", "endang.lestari@gmail.com", "114.5.104.77", timedelta(hours=14),
-     "Waktu menginap di asrama minggu lalu, AC di kamar 12 rusak dan air kamar mandinya keruh. "
-     "Mohon diperbaiki sebelum angkatan berikutnya datang."),
-    ("kunjungan", "Fajar Hidayat", "fajar.hidayat@gmail.com", "36.68.12.201", timedelta(hours=5),
-     "Lahan praktiknya rapi & terawat, semoga bisa jadi contoh untuk kabupaten lain. Sukses selalu!"),
-]
-
-
-
-# The same shape, held for moderation: a first-time commenter, and spam with two links.
-_HELD_COMMENTS = [
-    ("hortikultura", "Bambang Sutejo", "bambang.sutejo77@gmail.com", "114.79.20.156", timedelta(hours=3),
-     "Apakah pelatihan ini dipungut biaya? Ada yang menawarkan pendaftaran berbayar lewat WhatsApp, "
-     "mohon konfirmasi resminya."),
-    ("kunjungan", "Dana Kilat", "cs.danakilat@mailinator.com", "103.47.132.9", timedelta(hours=10),
-     "Butuh dana cepat untuk modal tani? Pinjaman cair 5 menit tanpa BI checking "
-     "https://danakilat.example/daftar atau chat admin https://danakilat.example/wa"),
-]
-
-
 def wordpress_seed(now: datetime | None = None) -> tuple[list[SeedPost], list[SeedComment]]:
-    """The seed as data: posts and comments (parents before their replies), dates from `now`."""
+    """The seed as data (simulator/seeds/wordpress.toml): posts and comments, parents before their
+    replies, dates from `now`."""
     now = now or datetime.now(timezone.utc)
-    posts = [SeedPost(key=key, title=p["title"], slug=p["slug"], content=p["content"], date=now - p["age"])
-             for key, p in _POSTS.items()]
-    comments = [
-        SeedComment("question", "petani-milenial", "Sutrisno", "sutrisno.tani@gmail.com", "110.136.201.14",
-                    now - timedelta(days=5),
-                    "Selamat siang. Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? "
-                    "Saya dari Lombok Timur, NTB. Terima kasih."),
-        SeedComment("official-answer", "petani-milenial", OFFICIAL_NAME, OFFICIAL_EMAIL, "103.10.61.5",
-                    now - timedelta(days=4, hours=20),
-                    "Selamat siang, Bapak Sutrisno. Pelatihan terbuka untuk peserta dari seluruh Indonesia "
-                    "yang memenuhi persyaratan usia 19–39 tahun dan mendapat rekomendasi dinas pertanian "
-                    "setempat. Informasi lengkap tersedia di laman pendaftaran. Salam, Humas BBPP Ketindan.",
-                    parent_key="question", official=True),
-        SeedComment("visitor-reply", "petani-milenial", "Lalu Ahmad Zaini", "lalu.zaini@gmail.com", "202.67.40.18",
-                    now - timedelta(days=1, hours=3),
-                    "Saya juga dari NTB pak, minggu lalu sudah daftar. Tapi sampai sekarang belum ada email "
-                    "konfirmasi, apakah itu normal?", parent_key="question"),
-    ]
-    for status, rows in (("approve", _RECENT_COMMENTS), ("hold", _HELD_COMMENTS)):
-        for number, (post_key, name, email, ip, age, content) in enumerate(rows, start=1):
-            comments.append(SeedComment(f"{status}-{number}", post_key, name, email, ip, now - age, content,
-                                        status=status))
-    return posts, comments
+    seed = load_seed("wordpress")
+
+    def dated(item: dict) -> dict:
+        return {**{k: v for k, v in item.items() if k != "ago"}, "date": now - age(item["ago"])}
+
+    return [SeedPost(**dated(p)) for p in seed["post"]], [SeedComment(**dated(c)) for c in seed["comment"]]
 
 
 def seed_wordpress(site: WordPressSite, now: datetime | None = None) -> WordPressSite:

@@ -21,6 +21,8 @@ Quirks kept on purpose, because the real site has them:
 - ``author``/``status`` filters need a logged-in editor; a parent comment is not validated,
   nor its status: a reply under a held comment is accepted.
 - JSON escapes ``/`` and non-ASCII like PHP's json_encode does.
+
+The handler, server, fault table, control route and state file come from simulator/common.py.
 """
 
 from __future__ import annotations
@@ -31,16 +33,13 @@ import html
 import html.entities
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from tanggap.dates import MONTHS
+from simulator.common import JsonHandler, SimulatorBase, SiteBase, tanggal
 
 MAX_COMMENT_BYTES = 65_525  # TEXT column (65,535 bytes) minus 10; WordPress counts bytes ('8bit')
 FLOOD_SECONDS = 15
@@ -406,9 +405,9 @@ def _rel_ugc(tag: re.Match, home_host: str) -> str:
     return f'<a {inner} rel="{rel}">'
 
 
-def filter_comment_content(content: str, *, unfiltered: bool, home_url: str) -> str:
+def filter_comment_content(content: str, *, unfiltered: bool, base_url: str) -> str:
     """pre_comment_content: kses for authors without unfiltered_html, then wp_rel_ugc for all."""
-    home_host = urlsplit(home_url).hostname or ""
+    home_host = urlsplit(base_url).hostname or ""
     return _A_TAG.sub(lambda tag: _rel_ugc(tag, home_host), content if unfiltered else kses(content))
 
 
@@ -431,18 +430,14 @@ def _whole_seconds(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-@dataclass
-class _Fault:
-    mode: str
-    remaining: int
-    methods: tuple[str, ...]
-
-
-class WordPressSite:
+class WordPressSite(SiteBase):
     """One WordPress site in memory: users, posts, comments, and injected faults."""
+
+    default_fault_methods = ("GET", "POST")
 
     def __init__(self, timezone: str = "Asia/Jakarta", title: str = "BBPP Ketindan",
                  pretty_permalinks: bool = True) -> None:
+        super().__init__(FAULT_MODES, _POST_ONLY_FAULTS)
         self.tz = ZoneInfo(timezone)
         # The site's permalink setting decides the form of every URL it hands out (Link,
         # Location, _links), whichever form the request used.
@@ -450,19 +445,13 @@ class WordPressSite:
         self.timezone_name = timezone
         self.title = title
         self.description = "Balai Besar Pelatihan Pertanian Ketindan"
-        self.home_url = "http://127.0.0.1"  # set by WordPressSimulator.start()
-        self.timeout_seconds = 5.0
-        self.lock = threading.RLock()
         self._users: dict[int, dict] = {}
         self._posts: dict[int, dict] = {}
         self._comments: dict[int, dict] = {}
-        self._faults: list[_Fault] = []
         # Comment ids a broken plugin filter mangles in list responses (single GETs stay whole).
         self.broken_in_listings: set[int] = set()
         self._next_post_id = 101
         self._next_comment_id = 401
-        self._api_requests: dict[str, int] = {}
-        self.state_file: Path | None = None  # when set, every change is saved there
 
     # -- users ---------------------------------------------------------------------------
 
@@ -544,8 +533,8 @@ class WordPressSite:
 
     def post_link(self, post: dict) -> str:
         if not self.pretty_permalinks:
-            return f"{self.home_url}/?p={post['id']}"
-        return f"{self.home_url}/berita/{post['slug']}/"
+            return f"{self.base_url}/?p={post['id']}"
+        return f"{self.base_url}/berita/{post['slug']}/"
 
     def rest_url(self, route: str, query: list[tuple[str, str]] | None = None) -> str:
         """rest_url(), plus add_query_arg(urlencode_deep(query)) when there is a query.
@@ -556,11 +545,11 @@ class WordPressSite:
         """
         if self.pretty_permalinks:
             suffix = "?" + urlencode(query, quote_via=quote, safe="") if query else ""
-            return f"{self.home_url}/wp-json{route}{suffix}"
+            return f"{self.base_url}/wp-json{route}{suffix}"
         if not query:
-            return f"{self.home_url}/index.php?rest_route={route}"
+            return f"{self.base_url}/index.php?rest_route={route}"
         rest = [(k, v) for k, v in query if k != "rest_route"]
-        return f"{self.home_url}/index.php?" + urlencode([("rest_route", route), *rest], quote_via=quote, safe="")
+        return f"{self.base_url}/index.php?" + urlencode([("rest_route", route), *rest], quote_via=quote, safe="")
 
     # -- comments ------------------------------------------------------------------------
 
@@ -625,74 +614,22 @@ class WordPressSite:
         with self.lock:
             return bool(user_id) and self._users.get(user_id, {}).get("can_moderate", False)
 
-    # -- faults --------------------------------------------------------------------------
+    # -- persistence ---------------------------------------------------------------------
 
-    def fault(self, mode: str, times: int = 1, methods: tuple[str, ...] | list[str] = ("GET", "POST")) -> None:
-        """Make the next `times` matching API requests misbehave (see FAULT_MODES)."""
-        if mode not in FAULT_MODES:
-            raise ValueError(f"unknown fault mode {mode!r}; expected one of {FAULT_MODES}")
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        with self.lock:
-            self._faults.append(_Fault(mode, times, tuple(m.upper() for m in methods)))
+    def to_state(self) -> dict:
+        return {
+            "users": list(self._users.values()),
+            "posts": [{**p, "date_gmt": p["date_gmt"].isoformat()} for p in self._posts.values()],
+            "comments": [{**c, "date_gmt": c["date_gmt"].isoformat()} for c in self._comments.values()],
+        }
 
-    def clear_faults(self) -> None:
-        with self.lock:
-            self._faults.clear()
-
-    def take_fault(self, method: str) -> str | None:
-        """Consume one use of the first fault that applies to this request method."""
-        with self.lock:
-            for fault in self._faults:
-                if method not in fault.methods:
-                    continue
-                if fault.mode in _POST_ONLY_FAULTS and method != "POST":
-                    continue
-                fault.remaining -= 1
-                if fault.remaining == 0:
-                    self._faults.remove(fault)
-                return fault.mode
-            return None
-
-    # -- observation and persistence -----------------------------------------------------
-
-    def count_request(self, method: str) -> None:
-        with self.lock:
-            self._api_requests[method] = self._api_requests.get(method, 0) + 1
-
-    def request_count(self, method: str) -> int:
-        """API requests received with that method (faulted ones included)."""
-        with self.lock:
-            return self._api_requests.get(method, 0)
-
-    def save(self) -> None:
-        """Write users, posts and comments to `state_file` (the demo survives restarts)."""
-        if self.state_file is None:
-            return
-        with self.lock:
-            state = {
-                "users": list(self._users.values()),
-                "posts": [{**p, "date_gmt": p["date_gmt"].isoformat()} for p in self._posts.values()],
-                "comments": [{**c, "date_gmt": c["date_gmt"].isoformat()} for c in self._comments.values()],
-            }
-            temporary = self.state_file.with_suffix(".tmp")
-            temporary.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-            temporary.replace(self.state_file)
-
-    def load(self, path: Path) -> bool:
-        """Restore a saved state; False when there is none yet. Later changes are saved there."""
-        self.state_file = path
-        if not path.exists():
-            return False
-        state = json.loads(path.read_text(encoding="utf-8"))
-        with self.lock:
-            self._users = {u["id"]: u for u in state["users"]}
-            self._posts = {p["id"]: {**p, "date_gmt": datetime.fromisoformat(p["date_gmt"])} for p in state["posts"]}
-            self._comments = {c["id"]: {**c, "date_gmt": datetime.fromisoformat(c["date_gmt"])}
-                              for c in state["comments"]}
-            self._next_post_id = max(self._posts, default=100) + 1
-            self._next_comment_id = max(self._comments, default=400) + 1
-        return True
+    def from_state(self, state: dict) -> None:
+        self._users = {u["id"]: u for u in state["users"]}
+        self._posts = {p["id"]: {**p, "date_gmt": datetime.fromisoformat(p["date_gmt"])} for p in state["posts"]}
+        self._comments = {c["id"]: {**c, "date_gmt": datetime.fromisoformat(c["date_gmt"])}
+                          for c in state["comments"]}
+        self._next_post_id = max(self._posts, default=100) + 1
+        self._next_comment_id = max(self._comments, default=400) + 1
 
     # -- internals -----------------------------------------------------------------------
 
@@ -1193,7 +1130,7 @@ def create_comment(site: WordPressSite, req: ApiRequest) -> ApiResponse:
         status = {"approved": "approve", "1": "approve", "0": "hold"}.get(requested_status, requested_status)
     # The duplicate and flood checks above saw the content as sent; what is stored is filtered.
     unfiltered = bool(req.user and req.user["can_moderate"])  # editors hold unfiltered_html
-    stored = filter_comment_content(content, unfiltered=unfiltered, home_url=site.home_url)
+    stored = filter_comment_content(content, unfiltered=unfiltered, base_url=site.base_url)
     comment_id = site.add_comment(
         post["id"], filter_author_name(fields["author_name"]), stored, parent=parent, user_id=fields["user_id"],
         date=now,
@@ -1222,7 +1159,7 @@ def post_item(site: WordPressSite, post: dict) -> dict:
         "id": post["id"],
         "date": date,
         "date_gmt": date_gmt,
-        "guid": {"rendered": f"{site.home_url}/?p={post['id']}"},
+        "guid": {"rendered": f"{site.base_url}/?p={post['id']}"},
         "modified": date,
         "modified_gmt": date_gmt,
         "slug": post["slug"],
@@ -1290,7 +1227,7 @@ _ROLE_CAPABILITIES = {
 
 def user_item(site: WordPressSite, user: dict, context: str = "view") -> dict:
     role = "editor" if user["can_moderate"] else "subscriber"
-    link = f"{site.home_url}/author/{user['username']}/"
+    link = f"{site.base_url}/author/{user['username']}/"
     if context == "edit":  # the order WordPress uses
         item = {
             "id": user["id"], "username": user["username"], "name": user["name"], "first_name": "",
@@ -1331,13 +1268,13 @@ def get_index(site: WordPressSite, req: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {
         "name": site.title,
         "description": site.description,
-        "url": site.home_url,
-        "home": site.home_url,
+        "url": site.base_url,
+        "home": site.base_url,
         "gmt_offset": int(offset_hours) if offset_hours.is_integer() else offset_hours,
         "timezone_string": site.timezone_name,
         "namespaces": ["oembed/1.0", "wp/v2"],
         "authentication": {"application-passwords": {"endpoints": {
-            "authorization": f"{site.home_url}/wp-admin/authorize-application.php"}}},
+            "authorization": f"{site.base_url}/wp-admin/authorize-application.php"}}},
         "routes": {route: {} for _, route, _ in _ROUTES},
     })
 
@@ -1389,12 +1326,6 @@ article.post h2 a{color:#1d2b1f;text-decoration:none}
 """
 
 
-def _tanggal(site: WordPressSite, moment_utc: datetime) -> str:
-    local = site.local(moment_utc)
-    return (f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul "
-            f"{local:%H.%M} {local.tzname()}")
-
-
 def _render_comment_tree(site: WordPressSite, comment: dict, children: dict[int, list[dict]]) -> str:
     official = site.is_moderator(comment["user_id"])
     badge = '<span class="badge">Balasan resmi</span>' if official else ""
@@ -1403,7 +1334,7 @@ def _render_comment_tree(site: WordPressSite, comment: dict, children: dict[int,
     return (
         f'<div class="comment{" official" if official else ""}" id="comment-{comment["id"]}">'
         f'<div class="meta"><span class="author">{html.escape(comment["author_name"])}</span>{badge} · '
-        f'<time datetime="{site.local(comment["date_gmt"]).isoformat()}">{_tanggal(site, comment["date_gmt"])}</time>'
+        f'<time datetime="{site.local(comment["date_gmt"]).isoformat()}">{tanggal(comment["date_gmt"], site.tz)}</time>'
         f"</div>"
         f'<div class="content">{render_comment_html(comment["content"])}</div>'
         f"{replies_html}</div>"
@@ -1426,7 +1357,7 @@ def _render_post(site: WordPressSite, post: dict, heading: str) -> str:
     return (
         f'<article class="post" id="post-{post["id"]}">'
         f'<{heading}><a href="{html.escape(site.post_link(post))}">{html.escape(post["title"])}</a></{heading}>'
-        f'<div class="meta">Diterbitkan {_tanggal(site, post["date_gmt"])}</div>'
+        f'<div class="meta">Diterbitkan {tanggal(post["date_gmt"], site.tz)}</div>'
         f'<div class="entry">{wpautop(wptexturize(post["content"]))}</div>'
         f'<section class="comments"><h3>{len(approved)} komentar</h3>{thread}{closed}</section>'
         f"</article>"
@@ -1438,7 +1369,7 @@ def _page(site: WordPressSite, title: str, body: str) -> str:
         '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_PAGE_STYLE}</style>\n</head>\n<body>\n"
-        f'<header class="site"><h1><a href="{html.escape(site.home_url)}/" style="color:inherit;'
+        f'<header class="site"><h1><a href="{html.escape(site.base_url)}/" style="color:inherit;'
         f'text-decoration:none">{html.escape(site.title)} — Simulator Website</a></h1>'
         f'<p class="note">Simulasi situs web {html.escape(site.description)} untuk uji coba Tanggap. '
         "Muat ulang halaman untuk melihat balasan terbaru.</p></header>\n"
@@ -1500,44 +1431,18 @@ def _parse_query(query: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     return params, pairs
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(JsonHandler):
     server_version = "Apache"  # what sits in front of WordPress, not Python
     sys_version = ""
-    server: "_Server"
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_PUT(self) -> None:
-        self._handle()
 
     def do_PATCH(self) -> None:
-        self._handle()
+        self._dispatch()
 
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if not self.server.quiet:
-            super().log_message(format, *args)
-
-    # -- plumbing ------------------------------------------------------------------------
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+    def handle_request(self) -> None:
+        body = self.read_body()
         url = urlsplit(self.path)
         params, pairs = _parse_query(url.query)
-        if url.path.startswith("/__sim/"):
-            self._serve_control(url.path, body)
-        elif url.path == "/wp-json" or url.path.startswith("/wp-json/"):
+        if url.path == "/wp-json" or url.path.startswith("/wp-json/"):
             route = url.path[len("/wp-json"):]
             self._serve_api(route, params, pairs, body)
         elif "rest_route" in params and url.path in ("/", "/index.php"):
@@ -1545,28 +1450,18 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._serve_page(url.path)
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: list[tuple[str, str]] = ()) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
     # -- REST ----------------------------------------------------------------------------
 
     def _serve_api(self, route: str, params: dict, pairs: list, body: bytes) -> None:
         site = self.server.site
         site.count_request(self.command)
-        fault = site.take_fault(self.command)
+        fault = site.faults.take(self.command)
         if fault in ("http429", "rate_limit"):
-            return self._send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
+            return self.send(429, _WAF_PAGE.encode(), "text/html", [("Retry-After", "2")])
         if fault == "http500":
             return self._send_api(ApiResponse(500, _internal_error()))
         if fault == "timeout":
-            self.server.stopping.wait(site.timeout_seconds)
+            self.wait_for_timeout_fault()
 
         response = self._run_api(route, params, pairs, body)
         if fault == "malformed_item" and isinstance(response.data, list) and response.data:
@@ -1579,7 +1474,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "post_then_500" and response.status == 201:
             response = ApiResponse(500, _internal_error())
         if fault == "post_then_timeout":
-            self.server.stopping.wait(site.timeout_seconds)
+            self.wait_for_timeout_fault()
         self._send_api(response, garbage=(fault == "garbage"))
 
     def _run_api(self, route: str, params: dict, pairs: list, body: bytes) -> ApiResponse:
@@ -1641,43 +1536,22 @@ class _Handler(BaseHTTPRequestHandler):
             ("Access-Control-Expose-Headers", "X-WP-Total, X-WP-TotalPages, Link"),
             *response.headers,
         ]
-        self._send(response.status, payload, "application/json; charset=UTF-8", headers)
+        self.send(response.status, payload, "application/json; charset=UTF-8", headers)
 
     # -- pages and control ---------------------------------------------------------------
 
     def _serve_page(self, path: str) -> None:
         site = self.server.site
         if self.command != "GET":
-            return self._send(405, b"Method Not Allowed", "text/plain; charset=utf-8")
+            return self.send(405, b"Method Not Allowed", "text/plain; charset=utf-8")
         if path in ("/", "/index.php"):
-            return self._send(200, render_front_page(site).encode(), "text/html; charset=UTF-8")
+            return self.send(200, render_front_page(site).encode(), "text/html; charset=UTF-8")
         match = re.fullmatch(r"/berita/([^/]+)/?", path)
         page = render_post_page(site, match.group(1)) if match else None
         if page is None:
             missing = _page(site, "Halaman tidak ditemukan", "<p>Halaman tidak ditemukan.</p>")
-            return self._send(404, missing.encode(), "text/html; charset=UTF-8")
-        self._send(200, page.encode(), "text/html; charset=UTF-8")
-
-    def _serve_control(self, path: str, body: bytes) -> None:
-        site = self.server.site
-        try:
-            if path == "/__sim/fault" and self.command == "POST":
-                args = json.loads(body or b"{}")
-                if "timeout_seconds" in args:
-                    site.timeout_seconds = float(args["timeout_seconds"])
-                site.fault(args["mode"], times=int(args.get("times", 1)),
-                           methods=tuple(args.get("methods", ("GET", "POST"))))
-                return self._send(200, to_php_json({"ok": True}), "application/json")
-            if path == "/__sim/fault" and self.command == "DELETE":
-                site.clear_faults()
-                return self._send(200, to_php_json({"ok": True}), "application/json")
-            if path == "/__sim/comments" and self.command == "GET":
-                records = [{**c, "date": c["date"].isoformat(), "date_gmt": c["date_gmt"].isoformat()}
-                           for c in site.comments]
-                return self._send(200, json.dumps(records).encode(), "application/json")
-        except (KeyError, TypeError, ValueError) as error:
-            return self._send(400, json.dumps({"ok": False, "error": str(error)}).encode(), "application/json")
-        self._send(404, json.dumps({"ok": False, "error": "unknown control route"}).encode(), "application/json")
+            return self.send(404, missing.encode(), "text/html; charset=UTF-8")
+        self.send(200, page.encode(), "text/html; charset=UTF-8")
 
 
 def _internal_error() -> dict:
@@ -1685,60 +1559,14 @@ def _internal_error() -> dict:
             "data": {"status": 500}, "additional_errors": []}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], site: WordPressSite, quiet: bool) -> None:
-        super().__init__(address, _Handler)
-        self.site = site
-        self.quiet = quiet
-        self.stopping = threading.Event()  # wakes requests stalled by a "timeout" fault
-
-
-class WordPressSimulator:
+class WordPressSimulator(SimulatorBase):
     """Serves a WordPressSite over HTTP on loopback, in a daemon thread."""
 
-    def __init__(self, site: WordPressSite, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> None:
-        self.site = site
-        self.host = host
-        self.port = port
-        self.quiet = quiet
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> "WordPressSimulator":
-        self._server = _Server((self.host, self.port), self.site, self.quiet)
-        self.port = self._server.server_address[1]
-        public_host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        self.site.home_url = f"http://{public_host}:{self.port}"
-        # A short poll keeps stop() quick; the default 0.5 s adds up across a test suite.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="wordpress-simulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._server = None
-
-    @property
-    def base_url(self) -> str:
-        return self.site.home_url
+    handler = _Handler
 
     @property
     def api_base(self) -> str:
         return f"{self.base_url}/wp-json/wp/v2"
-
-    def __enter__(self) -> "WordPressSimulator":
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 def _mangled(item: dict) -> dict:

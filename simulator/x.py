@@ -20,7 +20,7 @@ import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
-from simulator.common import COMMON_FAULT_MODES, JsonHandler, SimulatorBase, SiteBase, tanggal
+from simulator.common import COMMON_FAULT_MODES, JsonHandler, SimulatorBase, SiteBase, run_seed, tanggal
 
 X_DEMO_TOKEN = "demo-x-user-token-bbppketindan"  # OAuth 2.0 user context of the official account
 X_APP_ONLY_TOKEN = "demo-x-app-only-bearer"  # application-only: reads work, writes are refused
@@ -659,13 +659,6 @@ class _Handler(JsonHandler):
         return value[7:].strip() if value.startswith("Bearer ") else None
 
     def _pages(self, site: XSite, path: str, raw_body: bytes) -> None:
-        if path == "/__sim/fault" and self.command == "POST":
-            params = self.body_params(raw_body)
-            try:
-                site.fault(str(params.get("mode")), int(params.get("times", 1)))
-            except ValueError as exc:
-                return self.send_json(400, {"galat": str(exc)})
-            return self.send_json(200, {"ok": True})
         if self.command not in ("GET", "HEAD"):
             return self.send_json(404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]})
         if path == "/":
@@ -699,43 +692,4 @@ def seed_x(site: XSite, now: datetime | None = None) -> XSite:
       reply), a follow-up by the same visitor, and another visitor's "me too";
     - 1 visitor tweet that does not mention the account (not in the mentions timeline).
     """
-    now = now or datetime.now(timezone.utc)
-    ago = lambda **delta: now - timedelta(**delta)  # noqa: E731
-    users = [("rinawulandari_", "Rina Wulandari"), ("agus_tani_mlg", "Agus Santoso"), ("gacor_maxwin88", "INFO GACOR"),
-             ("sitinurhaliza_p", "Siti Nurhaliza"), ("budikopi_dampit", "Budi Prasetyo"),
-             ("dewi_penyuluh", "Dewi Anggraini"), ("hendra_hortik", "Hendra Wijaya"), ("yuli_agri", "Yuliana"),
-             ("kementan", "Kementerian Pertanian RI")]
-    for username, name in users:
-        site.add_user(username, name)
-    announcement = site.add_post(
-        "Pendaftaran Pelatihan Petani Milenial Angkatan IV Tahun 2026 telah dibuka! Pelatihan 10 hari di kampus "
-        "BBPP Ketindan, Lawang. Syarat: usia 19–39 tahun, KTP, dan rekomendasi dinas pertanian. "
-        "Info: https://bbppketindan.bppsdmp.pertanian.go.id", created=ago(days=2, hours=20))
-    site.add_post("Kunjungan kerja Dinas Pertanian Kab. Pasuruan ke demplot padi & kebun hortikultura BBPP "
-                  "Ketindan hari ini. Terima kasih atas kunjungannya! 🌾", created=ago(days=1, hours=22))
-    site.add_comment("Min, pendaftarannya ditutup tanggal berapa ya? Kalau umur 40 masih boleh ikut?",
-                     author="rinawulandari_", reply_to=announcement, created=ago(days=2, hours=6))
-    site.add_comment("Sertifikat pelatihan hidroponik bulan lalu kok belum terbit ya min? Sudah 3 minggu <belum> "
-                     "ada kabar & teman2 juga sama.", author="agus_tani_mlg", reply_to=announcement,
-                     created=ago(days=1, hours=15))
-    site.add_comment("Situs slot gacor hari ini maxwin x500!!! Daftar sekarang bonus 100% 👉 gacor88-maxwin.com",
-                     author="gacor_maxwin88", reply_to=announcement, created=ago(hours=30))
-    site.add_comment("Terima kasih BBPP Ketindan, pelatihan hortikultura organiknya sangat bermanfaat. Ilmunya "
-                     "langsung saya praktikkan di kebun 🙏🌱👍🏽", author="sitinurhaliza_p", created=ago(hours=20))
-    site.add_comment("Halo @bbppketindan, apakah tahun ini ada pelatihan pengolahan kopi pascapanen? Kapan "
-                     "jadwalnya dan bagaimana cara daftarnya?", author="budikopi_dampit", created=ago(hours=9))
-    site.add_comment("@bbppketindan @kementan AC di asrama blok C rusak sejak kemarin, peserta pelatihan kepanasan "
-                     "dan susah tidur. Mohon segera diperbaiki.", author="dewi_penyuluh", created=ago(hours=3))
-    question = site.add_comment("Apakah sertifikat pelatihan bisa diunduh secara daring? Saya peserta angkatan II.",
-                                author="hendra_hortik", created=ago(days=2, hours=12))
-    answer = site.add_tweet(X_OFFICIAL_USER_ID, "@hendra_hortik Bisa, Kak. Sertifikat elektronik dapat diunduh di "
-                            "laman SIMPELTAN dengan NIK peserta mulai 7 hari setelah pelatihan selesai.",
-                            reply_to=question, created=ago(days=2, hours=9))
-    follow_up = site.add_comment("@hendra_hortik @bbppketindan Sudah saya coba tapi muncul galat 404 terus, "
-                                 "mohon dibantu 🙏", author="hendra_hortik", reply_to=answer,
-                                 created=ago(days=1, hours=4))
-    site.add_comment("@hendra_hortik @bbppketindan Saya juga mengalami hal yang sama, min.", author="yuli_agri",
-                     reply_to=follow_up, created=ago(hours=14))
-    site.add_tweet("yuli_agri", "Ada yang sudah pernah ikut pelatihan di Ketindan? Asramanya nyaman nggak?",
-                   created=ago(hours=5))
-    return site
+    return run_seed(site, "x", now, account=X_OFFICIAL_USER_ID)

@@ -9,7 +9,7 @@ Served on loopback (`python -m simulator` serves it on port 8404):
 - `POST /youtube/v3/comments?part=snippet` (a reply: {"snippet":{"parentId","textOriginal"}})
 - `POST /youtube/v3/comments/setModerationStatus?id=...&moderationStatus=...` -> 204
 - `GET  /` and `GET /watch?v=...`: the public channel page with the comment threads.
-- `POST|DELETE /__sim/fault`: arm or clear faults over HTTP (for the demo).
+- `/__sim/...`: the control route every simulator shares (simulator/common.py).
 
 Quirks kept on purpose:
 - order=time sorts threads by the *top-level* comment's publishedAt, newest first: a new reply
@@ -35,11 +35,11 @@ import html
 import json
 import re
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from simulator.common import JsonHandler, SimulatorBase, SiteBase, tanggal
+from simulator.common import JsonHandler, SimulatorBase, SiteBase, run_seed, tanggal
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 DEFAULT_DAILY_QUOTA = 10_000
@@ -648,8 +648,6 @@ class YouTubeHandler(JsonHandler):
         path, query = self.split_url()
         if path.startswith(API_PREFIX + "/"):
             return self._api(path, query, body)
-        if path.startswith("/__sim/"):
-            return self._control(path, body)
         if self.command == "GET" and path in ("/", "/watch"):
             page = render_page(self.server.site, query.get("v") if path == "/watch" else None)
             if page is not None:
@@ -703,23 +701,6 @@ class YouTubeHandler(JsonHandler):
     def _send_error(self, error: ApiError, garbage: bool = False) -> None:
         self.send_json(error.status, error.body(), error.headers, garbage=garbage)
 
-    def _control(self, path: str, body: bytes) -> None:
-        site = self.server.site
-        try:
-            if path == "/__sim/fault" and self.command == "POST":
-                args = json.loads(body or b"{}")
-                if "timeout_seconds" in args:
-                    site.timeout_seconds = float(args["timeout_seconds"])
-                site.fault(args["mode"], times=int(args.get("times", 1)),
-                           methods=tuple(args.get("methods", ("GET", "POST"))))
-                return self.send_json(200, {"ok": True})
-            if path == "/__sim/fault" and self.command == "DELETE":
-                site.clear_faults()
-                return self.send_json(200, {"ok": True})
-        except (KeyError, TypeError, ValueError) as error:
-            return self.send_json(400, {"ok": False, "error": str(error)})
-        self.send_json(404, {"ok": False, "error": "unknown control route"})
-
 
 class YouTubeSimulator(SimulatorBase):
     handler = YouTubeHandler
@@ -737,71 +718,6 @@ SEED_OFFICIAL_COMMENTS = 2  # a pinned-style top-level note and the older offici
 SEED_COMMENTS = SEED_VISITOR_COMMENTS + SEED_OFFICIAL_COMMENTS  # 13
 SEED_AWAITING_ANSWER = SEED_VISITOR_COMMENTS - 1  # the answered question needs no new case: 10
 
-_SEED_VIDEOS = {
-    "milenial": ("Pendaftaran Pelatihan Petani Milenial Angkatan IV 2026 | BBPP Ketindan",
-                 "Informasi persyaratan dan jadwal Pelatihan Petani Milenial Angkatan IV di BBPP Ketindan, Lawang, "
-                 "Kabupaten Malang.", timedelta(days=6), False),
-    "poc": ("Praktik Pembuatan Pupuk Organik Cair (POC) untuk Kelompok Tani",
-            "Langkah demi langkah membuat POC dari limbah sayuran bersama widyaiswara BBPP Ketindan.",
-            timedelta(days=4), False),
-    "asrama": ("Profil Asrama dan Fasilitas Pelatihan BBPP Ketindan",
-               "Kenali fasilitas asrama, ruang kelas, dan lahan praktik BBPP Ketindan.", timedelta(days=2), False),
-    "wisuda": ("Siaran Ulang Penutupan Pelatihan Angkatan III 2026",
-               "Penutupan pelatihan dan penyerahan sertifikat peserta Angkatan III.", timedelta(days=9), True),
-}
-
-# (video, author, age, text): the standalone visitor comments.
-_SEED_COMMENTS = [
-    ("milenial", "@rinawulandari88", timedelta(hours=2),
-     "Persyaratan pendaftarannya apa saja ya min? Apakah wajib surat keterangan dari desa, atau cukup rekomendasi "
-     "dinas?"),
-    ("milenial", "@dimaspratama.tani", timedelta(hours=20),
-     "Dari kemarin mau daftar lewat website selalu muncul \"Error 500\" waktu unggah KTP... Sudah coba 3 kali dari "
-     "HP dan laptop tetap gagal. Mohon dicek, takut pendaftarannya keburu ditutup."),
-    ("milenial", "@slotgacor88maxwin", timedelta(hours=30),
-     "slot gacor hari ini gampang maxwin!!! daftar sekarang di https://gacor88-maxwin.example/daftar bonus new "
-     "member 100% deposit pulsa tanpa potongan"),
-    ("poc", "@sitiaminah_kwt", timedelta(hours=44),
-     "Alhamdulillah, videonya sangat bermanfaat. Cara membuat POC langsung saya praktikkan di kelompok wanita tani. "
-     "Terima kasih BBPP Ketindan :)"),
-    ("poc", "@agussetiawan.ppl", timedelta(hours=52),
-     "Sertifikat pelatihan angkatan Februari kok belum terbit ya? Sudah hampir 2 bulan. Padahal dibutuhkan untuk "
-     "pengajuan angka kredit penyuluh."),
-    ("poc", "@yogapratama", timedelta(hours=8),
-     "<b>Mantap</b> pelatihannya 👍🌾🇮🇩 ilmunya \"daging\" semua & gratis!"),
-    ("poc", "@wahyunugroho", timedelta(hours=60),
-     "Mohon info jadwal pelatihan hortikultura berikutnya.\nApakah ada kelas khusus untuk penyuluh swadaya?\n\n"
-     "Terima kasih."),
-    ("asrama", "@endanglestari", timedelta(hours=14),
-     "Waktu menginap di asrama minggu lalu, AC di kamar 12 rusak dan air kamar mandinya keruh. Mohon diperbaiki "
-     "sebelum angkatan berikutnya datang."),
-    ("asrama", "@fajarhidayat", timedelta(hours=5),
-     "Lahan praktiknya rapi & terawat, semoga bisa jadi contoh untuk kabupaten lain. Sukses selalu!"),
-]
-
-
 def seed_youtube(site: YouTubeSite, now: datetime | None = None) -> YouTubeSite:
     """4 videos (one with comments disabled) and 13 comments, all within the last 3 days."""
-    now = now or datetime.now(timezone.utc)
-    videos = {key: site.add_video(title, description=about, published=now - age, comments_disabled=closed)
-              for key, (title, about, age, closed) in _SEED_VIDEOS.items()}
-    site.add_comment(videos["milenial"], author_id=site.channel["id"], created=now - timedelta(hours=71),
-                     text="Link pendaftaran dan persyaratan lengkap ada di deskripsi video. Pendaftaran ditutup "
-                          "30 April 2026. Salam tani!")
-    question = site.add_comment(
-        videos["milenial"], author_name="@sutrisno_lotim", created=now - timedelta(hours=70),
-        text="Selamat siang. Apakah pelatihan ini terbuka untuk petani dari luar Jawa Timur? Saya dari Lombok "
-             "Timur, NTB. Terima kasih.")
-    site.add_comment(
-        videos["milenial"], author_id=site.channel["id"], parent=question, created=now - timedelta(hours=66),
-        text="Selamat siang, Bapak Sutrisno. Pelatihan terbuka untuk peserta dari seluruh Indonesia yang memenuhi "
-             "persyaratan usia 19–39 tahun dan mendapat rekomendasi dinas pertanian setempat. Salam, Humas BBPP "
-             "Ketindan.")
-    site.add_comment(
-        videos["milenial"], author_name="@laluahmadzaini", parent=question, created=now - timedelta(hours=27),
-        text="Saya juga dari NTB pak, minggu lalu sudah daftar. Tapi sampai sekarang belum ada email konfirmasi, "
-             "apakah itu normal?")
-    for key, author, age, text in _SEED_COMMENTS:
-        site.add_comment(videos[key], text, author_name=author, created=now - age,
-                         likes=3 if "Alhamdulillah" in text else 0)
-    return site
+    return run_seed(site, "youtube", now, account=YOUTUBE_CHANNEL_ID)

@@ -25,13 +25,10 @@ from prefect.runner._flow_run_executor import FlowRunExecutorContext
 from prefect.workers.process import ProcessWorker, ProcessWorkerResult
 
 from tanggap import warm_runs
+from tanggap.deployments import DEPLOYMENTS
 
 # prefect.yaml entrypoints whose flows the warm parent has imported.
-WARM_ENTRYPOINTS = {
-    "flows/check_comments.py:check_comments": ("flows.check_comments", "check_comments"),
-    "flows/respond.py:respond": ("flows.respond", "respond"),
-    "flows/moderate_spam.py:moderate_spam": ("flows.moderate_spam", "moderate_spam"),
-}
+WARM_ENTRYPOINTS = {d.entrypoint: (d.module, d.function) for d in DEPLOYMENTS if d.warm}
 
 
 with warnings.catch_warnings():

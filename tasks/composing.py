@@ -23,7 +23,9 @@ from .rendering import environment, render
 SHORT_REPLY_LIMIT = 500  # channels whose replies must be shorter (X: 280) get the short templates
 LAPOR_URL = "https://www.lapor.go.id"
 NEEDS_MANUAL = "perlu jawaban manual"
-COMPLAINT_FACT_MINIMUM = 0.5  # complaints quote the knowledge base only when it clearly concerns them
+# Complaints and policy questions quote the knowledge base only when it clearly concerns them: a
+# loosely related fact reads as a brush-off, and a policy matter is the head of office's to answer.
+CLEAR_MATCH = 0.5
 _LEGACY_CATEGORIES = {"aduan": "keluhan", "umum": "apresiasi"}  # cases triaged before the six categories
 
 
@@ -75,11 +77,15 @@ def compose_draft(*, text: str, category: str, policy: bool, channel_kind: str, 
     connector = CONNECTORS[channel_kind]
     short = connector.reply_limit < SHORT_REPLY_LIMIT
     match: Match | None = None
-    if category == "pertanyaan" or (category == "keluhan" and not short):
+    # A suggestion or a thank-you may also ask something ("Mantap! Kapan angkatan berikutnya?").
+    also_asks = category in ("saran", "apresiasi") and "?" in text
+    if category == "pertanyaan" or (category == "keluhan" and not short) or also_asks:
         match = knowledge_base().best(text)
-        if category == "keluhan" and match and match.score < COMPLAINT_FACT_MINIMUM:
-            match = None  # a loosely related fact reads as a brush-off under a complaint
+        if (category != "pertanyaan" or policy) and match and match.score < CLEAR_MATCH:
+            match = None
     notes = []
+    if also_asks and match:
+        notes.append("komentar ini juga bertanya: jawaban dari basis pengetahuan disertakan, periksa kecocokannya")
     if policy:
         notes.append("menyangkut kebijakan internal: jawaban akhir diputuskan Kepala Balai")
     if category == "kasar":

@@ -7,12 +7,13 @@ from prefect import task
 from db.models import CaseStatus, utcnow
 from db.session import session_scope
 from tanggap.settings import get_settings
+from tanggap.sop import TEAM_LEAD
 
 from . import events
 from .cases import load_case
 from .composing import compose_draft
 
-DRAFTER_ROLE = "Ketua Tim Kerja Kepegawaian dan Tata Usaha"
+DRAFTER_ROLE = TEAM_LEAD.title
 DRAFTER_NAME = "Tanggap (draf otomatis dari basis pengetahuan)"
 
 

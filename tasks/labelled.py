@@ -12,6 +12,8 @@ from tanggap.settings import REPO_ROOT
 DATA_DIR = REPO_ROOT / "tests" / "data"
 TRAINING_FILE = DATA_DIR / "triage_train.tsv"
 HELD_OUT_FILE = DATA_DIR / "triage_heldout.tsv"
+# Written later and split from new training rows by a hash of the text (see its header).
+HELD_OUT_SECOND_FILE = DATA_DIR / "triage_heldout_2.tsv"
 CATEGORIES = ("pertanyaan", "keluhan", "saran", "apresiasi", "kasar", "spam")
 _INVISIBLE_ESCAPE = regex.compile(r"\\u(200b|200c|200d|2060|feff)", regex.IGNORECASE)
 

@@ -153,8 +153,25 @@ def _unleet(token: str) -> str:
 
 
 def _join_spaced(match: regex.Match) -> str:
-    words = regex.split(r"\s{2,}|\s*[/|]\s*", match.group(0))
-    return " ".join(regex.sub(_SEPARATOR, "", w) for w in words if w.strip())
+    run = match.group(0)
+    # Letters tied by emoji, dots or hyphens ("j🎰u🎰d🎰i s🎰l🎰o🎰t"): a bare space is then the word gap.
+    tied = regex.search(r"[^\s]", regex.sub(r"\p{L}|\p{N}", "", run)) is not None
+    words = regex.split(r"\s+|\s*[/|]\s*" if tied else r"\s{2,}|\s*[/|]\s*", run)
+    return " ".join(_segment(regex.sub(_SEPARATOR, "", w)) for w in words if w.strip())
+
+
+def _segment(word: str) -> str:
+    """'judislot' -> 'judi slot' when the run splits wholly into the rules' words; else as it is."""
+    known = _known_words()
+    if word in known or len(word) < 6:
+        return word
+    best: list[list[str] | None] = [[]] + [None] * len(word)  # best[i]: fewest known words spelling word[:i]
+    for end in range(3, len(word) + 1):
+        for start in range(max(0, end - 20), end - 2):
+            piece, before = word[start:end], best[start]
+            if before is not None and piece in known and (best[end] is None or len(before) + 1 < len(best[end])):
+                best[end] = before + [piece]
+    return " ".join(best[-1]) if best[-1] and len(best[-1]) > 1 else word
 
 
 def normalize(text: str) -> Normalized:

@@ -304,31 +304,32 @@ def _signed(answer: dict, name: str, role: str, note: str) -> dict:
     return {"by": name, "role": role, "note": note, "answer_ref": answer["answer_ref"], "actor_nip": nip}
 
 
-@task(task_run_name="catat-tindak-lanjut-{comment_id}")
-def record_follow_up(comment_id: int, answer: dict) -> None:
+def _record(comment_id: int, answer: dict, stage: str, role: str, name: str, note: str, apply) -> None:
+    """Apply the first answer to `stage` through `apply(case, action, signed)`; a replay or a
+    second answer changes nothing (is_first_answer)."""
     with session_scope() as session:
         case = load_case(session, comment_id, for_update=True)
-        name, action, note = answer["approver_name"].strip(), answer["action"], answer["note"].strip()
-        if not is_first_answer(session, case, "follow_up", CaseStatus.AWAITING_FOLLOW_UP, answer, name, TEAM_LEAD):
+        if not is_first_answer(session, case, stage, STATUS_OF_STAGE[stage], answer, name, role):
             return
-        signed = _signed(answer, name, TEAM_LEAD, note)
+        apply(case, answer["action"], _signed(answer, name, role, note))
+        events.record(session, stage, "end", comment_id=comment_id, detail=f"{answer['action']} oleh {name}")
+    refresh_approval_queue()
+
+
+@task(task_run_name="catat-tindak-lanjut-{comment_id}")
+def record_follow_up(comment_id: int, answer: dict) -> None:
+    def apply(case: Comment, action: str, signed: dict) -> None:
         if action == "teruskan":
             case.forward_to_correction(answer["reply_text"], **signed)
         else:
             case.close(stage="follow_up", action=action, **signed)
-        events.record(session, "follow_up", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
-    refresh_approval_queue()
+
+    _record(comment_id, answer, "follow_up", TEAM_LEAD, answer["approver_name"].strip(), answer["note"].strip(), apply)
 
 
 @task(task_run_name="catat-koreksi-{comment_id}")
 def record_correction(comment_id: int, answer: dict) -> None:
-    with session_scope() as session:
-        case = load_case(session, comment_id, for_update=True)
-        name, action, note = answer["approver_name"].strip(), answer["action"], answer["note"].strip()
-        if not is_first_answer(session, case, "correction", CaseStatus.AWAITING_CORRECTION, answer, name,
-                               HEAD_OF_GENERAL_AFFAIRS):
-            return
-        signed = _signed(answer, name, HEAD_OF_GENERAL_AFFAIRS, note)
+    def apply(case: Comment, action: str, signed: dict) -> None:
         if action == "setujui":
             case.approve(answer["reply_text"], stage="correction", action=action, **signed)
         elif action == "eskalasi":
@@ -337,26 +338,23 @@ def record_correction(comment_id: int, answer: dict) -> None:
             case.send_back(stage="correction", **signed)
         else:
             case.close(stage="correction", action=action, hide=action == "sembunyikan", **signed)
-        events.record(session, "correction", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
-    refresh_approval_queue()
+
+    _record(comment_id, answer, "correction", HEAD_OF_GENERAL_AFFAIRS, answer["approver_name"].strip(),
+            answer["note"].strip(), apply)
 
 
 @task(task_run_name="catat-keputusan-{comment_id}")
 def record_decision(comment_id: int, answer: dict) -> None:
-    with session_scope() as session:
-        case = load_case(session, comment_id, for_update=True)
-        name, action = answer["decider_name"].strip(), answer["action"]
-        if not is_first_answer(session, case, "decision", CaseStatus.AWAITING_DECISION, answer, name, HEAD_OF_CENTRE):
-            return
-        signed = _signed(answer, name, HEAD_OF_CENTRE, answer["decision"].strip())
+    def apply(case: Comment, action: str, signed: dict) -> None:
         if action == "kirim":
             case.approve(answer["reply_text"], stage="decision", action=action, **signed)
         elif action == "kembalikan":
             case.send_back(stage="decision", **signed)
         else:
             case.close(stage="decision", action=action, **signed)
-        events.record(session, "decision", "end", comment_id=comment_id, detail=f"{action} oleh {name}")
-    refresh_approval_queue()
+
+    _record(comment_id, answer, "decision", HEAD_OF_CENTRE, answer["decider_name"].strip(),
+            answer["decision"].strip(), apply)
 
 
 def waiting_stage(status: CaseStatus) -> str | None:

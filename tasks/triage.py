@@ -27,7 +27,7 @@ from .triage_rules import CUE_KINDS, RuleHits, Rules, load_rules
 MODEL_VERSION = "1"  # bump when the features change: cached models are then retrained
 HIGH_CONFIDENCE = 0.85  # at or above it a spam verdict may pre-select hiding the comment
 RULE_SPAM_CONFIDENCE = 0.97
-POLICY_THRESHOLD = 0.5
+POLICY_THRESHOLD = 0.35  # low: a missed policy matter costs more than an escalation hint the approver drops
 MODEL_SPAM_MINIMUM = 0.5  # below it the model's spam reading needs the rules' backing
 
 CATEGORY_LABELS = {

@@ -22,18 +22,30 @@ class RulesError(ValueError):
 
 
 class _Terms:
-    """One list of terms as a single pattern: whole words, or anywhere for terms written with '*'."""
+    """One list of terms: whole words, or anywhere for terms written with '*'.
+
+    Two patterns, one per kind, each a plain alternation the regex engine can scan quickly (a
+    lookbehind inside every alternative made a comment cost a millisecond); their matches are
+    merged leftmost-longest, as one pattern would give them.
+    """
 
     def __init__(self, terms: list[str]):
         self.terms = [t.strip().lower() for t in terms if t.strip()]
-        parts = [regex.escape(t[1:]) if t.startswith("*") else rf"(?<![\p{{L}}\p{{N}}]){regex.escape(t)}(?![\p{{L}}\p{{N}}])"
-                 for t in sorted(self.terms, key=len, reverse=True)]
-        self.pattern = regex.compile("|".join(parts)) if parts else None
+        anywhere = sorted({t[1:] for t in self.terms if t.startswith("*")}, key=len, reverse=True)
+        whole = sorted({t for t in self.terms if not t.startswith("*")}, key=len, reverse=True)
+        self.patterns = [regex.compile("|".join(regex.escape(t) for t in anywhere))] if anywhere else []
+        if whole:
+            self.patterns.append(regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(t) for t in whole)
+                                               + r")(?![\p{L}\p{N}])"))
 
     def find(self, text: str) -> list[str]:
-        if self.pattern is None:
-            return []
-        return list(dict.fromkeys(m.group(0) for m in self.pattern.finditer(text)))
+        spans = sorted((m.start(), -m.end(), m.group(0)) for p in self.patterns for m in p.finditer(text))
+        found, reached = [], -1
+        for start, negative_end, term in spans:
+            if start >= reached:
+                found.append(term)
+                reached = -negative_end
+        return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class Rules:
     advert: _Terms
     invitation: _Terms
     policy: _Terms
+    policy_pairs: tuple[tuple[_Terms, _Terms], ...]  # a term of each list in one comment: policy too
     abuse: _Terms
     cues: dict[str, _Terms]
     official_domains: tuple[str, ...]
@@ -71,12 +84,20 @@ class Rules:
             gambling_weak=self.gambling_weak.find(text),
             advert=self.advert.find(text),
             invitation=self.invitation.find(text),
-            policy=self.policy.find(text),
+            policy=self.policy.find(text) + self._pairs(text),
             abuse=self.abuse.find(text),
             cues={kind: terms.find(text) for kind, terms in self.cues.items()},
             foreign_domains=[d for d in domains if not self._official(d) and d not in ignore_domains],
             phones=[m.group(0) for m in _PHONE.finditer(text)],
         )
+
+    def _pairs(self, text: str) -> list[str]:
+        found = []
+        for first, second in self.policy_pairs:
+            a, b = first.find(text), second.find(text)
+            if a and b:
+                found.append(f"{a[0]} … {b[0]}")
+        return found
 
     def _official(self, domain: str) -> bool:
         return any(domain == d or domain.endswith("." + d) for d in self.official_domains)
@@ -92,13 +113,16 @@ def load_rules_from(path: Path) -> Rules:
             "policy": data["kebijakan"]["frasa"], "abuse": data["kasar"]["kata"],
         }
         cues = {kind: data["isyarat"][kind] for kind in CUE_KINDS}
+        pairs = [(pair["kata"], pair["dengan"]) for pair in data["kebijakan"].get("pasangan", [])]
         official = tuple(d.lower() for d in data["tautan"]["resmi"])
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise RulesError(f"berkas aturan triase {path} tidak dapat dibaca: {exc}") from exc
-    if not all(isinstance(t, str) for terms in [*lists.values(), *cues.values()] for t in terms):
+    if not all(isinstance(t, str) for terms in [*lists.values(), *cues.values(), *(x for p in pairs for x in p)]
+               for t in terms):
         raise RulesError(f"berkas aturan triase {path}: setiap istilah harus berupa teks")
     vocabulary = frozenset(w for terms in lists.values() for t in terms for w in regex.findall(r"[a-z]+", t.lower()))
     return Rules(**{k: _Terms(v) for k, v in lists.items()}, cues={k: _Terms(v) for k, v in cues.items()},
+                 policy_pairs=tuple((_Terms(a), _Terms(b)) for a, b in pairs),
                  official_domains=official, vocabulary=vocabulary,
                  fingerprint=hashlib.sha256(raw).hexdigest()[:16])
 

@@ -33,7 +33,7 @@ def wordpress():
 @pytest.fixture(scope="session")
 def real_wordpress(tmp_path_factory):
     """Debian's WordPress, installed and seeded once per session; skipped when it cannot run here."""
-    from tests.realwp.site import missing_prerequisites, start_real_wordpress
+    from tests.realwp.real_site import missing_prerequisites, start_real_wordpress
 
     reason = missing_prerequisites()
     if reason and os.environ.get("TANGGAP_REQUIRE_REAL_WORDPRESS"):  # CI: a skip would hide them

@@ -27,7 +27,7 @@ class WebhookReceiver:
             def do_GET(self):  # noqa: N802
                 items = "".join(
                     f"<article><h2>{html.escape(str(m.get('subjek', '')))}</h2>"
-                    f"<pre>{html.escape(str(m.get('pesan', m)))}</pre></article>" for m in receiver.received)
+                    f"<pre style='white-space:pre-wrap'>{html.escape(str(m.get('pesan', m)))}</pre></article>" for m in receiver.received)
                 page = (f"<!doctype html><meta charset='utf-8'><title>Pengingat diterima</title>"
                         f"<body style='font-family:sans-serif;max-width:60em;margin:2em auto'>"
                         f"<h1>Pengingat diterima ({len(receiver.received)})</h1>{items}</body>").encode()

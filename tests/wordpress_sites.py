@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import requests
 
 from simulator.seed import OFFICIAL_APP_PASSWORD, OFFICIAL_USER_ID, OFFICIAL_USERNAME, wordpress_seed
-from tests.realwp.site import ADMIN_USERNAME
+from tests.realwp.real_site import ADMIN_USERNAME
 
 TIMEOUT = 10
 VISITOR_ID, VISITOR_PASSWORD = 3, "warg auji abcd efgh"

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from tanggap.settings import ChannelConfig
-
-from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply, Unavailable
+from .base import ChannelError, CommentRef, IncomingComment, Listing, NotFound, PublishedReply
 from .graph import GraphClient, parse_graph_time
 from .reading import checked_id, read_again, read_item
 from .text import clean_text
@@ -35,11 +33,7 @@ class FacebookClient(GraphClient):
     kind = "facebook"
     platform = "Facebook"
     reply_limit = 8_000  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
-
-    def __init__(self, config: ChannelConfig, token: str, **kwargs):
-        super().__init__(config, token, **kwargs)
-        self.page_id = self.account
-        self.posts_to_scan = max(1, int(config.options.get("posts_to_scan", 25)))
+    scan_option = "posts_to_scan"
 
     # --- public interface ----------------------------------------------------------
     def list_new_comments(self, cursor: dict | None) -> Listing:
@@ -53,7 +47,7 @@ class FacebookClient(GraphClient):
         answered_by_us: set[str] = set()
         skipped, problems, lost_posts = [], [], []
         newest = int(cursor["since"]) if cursor and cursor.get("since") is not None else None
-        for post in self._newest(f"{self.page_id}/feed", POST_FIELDS, self.posts_to_scan, PAGE_SIZE):
+        for post in self._newest(f"{self.account}/feed", POST_FIELDS, self.to_scan, PAGE_SIZE):
             post_id = read_item(lambda post: checked_id(post["id"]), post, "kiriman Facebook", lost_posts)
             if post_id is None:
                 continue
@@ -65,7 +59,7 @@ class FacebookClient(GraphClient):
                     if comment is None:
                         continue
                     newest = max(newest or 0, int(comment.posted_at.timestamp()))
-                    if comment.author_external_id == self.page_id:  # our own replies are never new comments
+                    if comment.author_external_id == self.account:  # our own replies are never new comments
                         if comment.ref.parent_external_id:
                             answered_by_us.add(comment.ref.parent_external_id)
                         continue
@@ -100,7 +94,7 @@ class FacebookClient(GraphClient):
                 "fields": "id,message,from{id},created_time,permalink_url,parent{id}"}
 
     def _is_ours(self, item: dict) -> bool:
-        return str((item.get("from") or {}).get("id")) == self.page_id
+        return str((item.get("from") or {}).get("id")) == self.account
 
     def _as_reply(self, item: dict, to: CommentRef) -> PublishedReply:
         created = item.get("created_time")

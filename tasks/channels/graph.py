@@ -126,6 +126,7 @@ class GraphClient:
     # Replies to replies are filed under the top-level comment: which is ours is told by text and time.
     threads_exactly = False
     reply_edge = "comments"  # where replies to a top-level comment live (Instagram: "replies")
+    scan_option = ""  # the channel option saying how many of the newest posts (or media) a listing reads
 
     @staticmethod
     def reply_length(text: str) -> int:
@@ -137,6 +138,7 @@ class GraphClient:
         self.config = config
         self.lookback = timedelta(days=lookback_days)
         self.account = str(config.account)
+        self.to_scan = max(1, int(config.options.get(self.scan_option, 25)))
         self.version = str(config.options.get("graph_version", GRAPH_VERSION))
         self.root = f"{config.base_url.rstrip('/')}/{self.version}"
         self.timeout = timeout

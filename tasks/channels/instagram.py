@@ -41,12 +41,11 @@ class InstagramClient(GraphClient):
     platform = "Instagram"
     reply_edge = "replies"
     reply_limit = 2_200  # UNCONFIRMED in Meta's documentation; counted in UTF-16 units
+    scan_option = "media_to_scan"
 
     def __init__(self, config: ChannelConfig, token: str, **kwargs):
         super().__init__(config, token, **kwargs)
-        self.user_id = self.account
         self.username = str(config.options.get("username", "")).lstrip("@").lower()
-        self.media_to_scan = max(1, int(config.options.get("media_to_scan", 25)))
         self._media_links: dict[str, str | None] = {}
 
     # --- public interface ----------------------------------------------------------
@@ -60,7 +59,7 @@ class InstagramClient(GraphClient):
         found: dict[str, IncomingComment] = {}
         answered_by_us: set[str] = set()
         skipped, problems, lost_media = [], [], []
-        for media in self._newest(f"{self.user_id}/media", MEDIA_FIELDS, self.media_to_scan, PAGE_SIZE):
+        for media in self._newest(f"{self.account}/media", MEDIA_FIELDS, self.to_scan, PAGE_SIZE):
             media_id = read_item(lambda media: checked_id(media["id"]), media, "media Instagram", lost_media)
             if media_id is None:
                 continue
@@ -155,7 +154,7 @@ class InstagramClient(GraphClient):
 
     def _is_ours(self, item: dict) -> bool:
         sender = item.get("from") if isinstance(item.get("from"), dict) else {}
-        if sender.get("id") is not None and str(sender["id"]) == self.user_id:
+        if sender.get("id") is not None and str(sender["id"]) == self.account:
             return True
         username = str(item.get("username") or sender.get("username") or "").lower()
         return bool(self.username) and username == self.username

@@ -15,19 +15,8 @@ import requests
 
 from tanggap.settings import ChannelConfig
 
-from .base import (
-    AuthError,
-    ChannelError,
-    CommentRef,
-    Duplicate,
-    IncomingComment,
-    Listing,
-    NotFound,
-    PublishedReply,
-    RateLimited,
-    Rejected,
-    Unavailable,
-)
+from .base import (AuthError, ChannelError, CommentRef, Duplicate, IncomingComment, Listing, NotFound,
+                   PublishedReply, RateLimited, Rejected, Unavailable)
 from .transport import json_body, on_our_host, parsed_json, retry_after_seconds, send
 from .reading import read_item, sample
 from .text import clean_text, html_to_text

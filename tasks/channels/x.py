@@ -21,19 +21,8 @@ import requests
 
 from tanggap.settings import ChannelConfig
 
-from .base import (
-    AuthError,
-    ChannelError,
-    CommentRef,
-    Duplicate,
-    IncomingComment,
-    Listing,
-    NotFound,
-    PublishedReply,
-    RateLimited,
-    Rejected,
-    Unavailable,
-)
+from .base import (AuthError, ChannelError, CommentRef, Duplicate, IncomingComment, Listing, NotFound,
+                   PublishedReply, RateLimited, Rejected, Unavailable)
 from .transport import bounded_wait, json_body, parsed_json, retry_after_seconds, send
 from .reading import checked_id, read_again, read_item, sample
 from .text import clean_text

@@ -10,7 +10,7 @@ import json
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from tanggap.dates import MONTHS, WIB
+from tanggap.dates import MONTHS, WIB, month_year
 from db.models import utcnow
 from db.session import session_scope
 from tasks.rendering import markdown_escape, render
@@ -42,14 +42,14 @@ def build_recap(year: int, month: int) -> dict:
     paths = recap_files(year, month)
     csv_data = figures_csv(figures, label)
     made = utcnow()
-    html = render("records/recap.html.j2", kop=letterhead(), title=f"{MONTHS[month - 1]} {year}", label=label,
+    html = render("records/recap.html.j2", kop=letterhead(), title=month_year(month, year), label=label,
                   f=figures, plots={k: _data_uri(v) for k, v in plots.items()}, made=at(made), at=at, durasi=durasi,
                   start=start, end=end, csv_name=paths["csv"].rsplit("/", 1)[1])
     pdf = render_pdfa(html, moment=made, attachments=[
         EmbeddedFile(paths["csv"].rsplit("/", 1)[1], csv_data, f"Angka rekap bulanan {label} (CSV)", "Data")])
     hashes = {kind: archive_store.write_atomically(paths[kind], data)
               for kind, data in (("csv", csv_data), ("pdf", pdf.data))}
-    return {"period": label, "title": f"{MONTHS[month - 1]} {year}", "figures": figures, "files": paths,
+    return {"period": label, "title": month_year(month, year), "figures": figures, "files": paths,
             "sha256": hashes, "plots": {k: _data_uri(v) for k, v in plots.items()}}
 
 

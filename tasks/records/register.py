@@ -14,7 +14,7 @@ from typing import Literal
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from tanggap.dates import MONTHS, WIB
+from tanggap.dates import MONTHS, WIB, day_month_year, month_year
 from db.models import utcnow
 from db.session import session_scope
 from tasks.channels.text import excerpt
@@ -53,7 +53,7 @@ def register_period(kind: Period, day: date | None = None) -> RegisterPeriod:
         day = day or today - timedelta(days=1)
         start, end = day, day + timedelta(days=1)
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{day:%Y-%m-%d}",
-                              f"{day.day} {MONTHS[day.month - 1]} {day.year}")
+                              day_month_year(day))
     if kind == "mingguan":
         day = day or today - timedelta(days=7)
         start = day - timedelta(days=day.weekday())  # Monday
@@ -61,14 +61,13 @@ def register_period(kind: Period, day: date | None = None) -> RegisterPeriod:
         last = end - timedelta(days=1)
         year, week, _ = start.isocalendar()
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{year}-W{week:02d}",
-                              f"minggu ke-{week} {year} ({start.day} {MONTHS[start.month - 1]} – "
-                              f"{last.day} {MONTHS[last.month - 1]} {last.year})")
+                              f"minggu ke-{week} {year} ({start.day} {MONTHS[start.month - 1]} – {day_month_year(last)})")
     if kind == "bulanan":
         day = day or today.replace(day=1) - timedelta(days=1)
         start = day.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
         return RegisterPeriod(kind, wib_day_start(start), wib_day_start(end), f"{start:%Y-%m}",
-                              f"{MONTHS[start.month - 1]} {start.year}")
+                              month_year(start.month, start.year))
     raise ValueError(f"periode tidak dikenal: {kind!r} (harian, mingguan atau bulanan)")
 
 

@@ -29,6 +29,7 @@ from db.models import CaseStatus, Comment, Decision, Event, PurgeRecord, utcnow
 from db.session import session_scope
 from tanggap.dates import WIB
 from tanggap.settings import get_settings
+from tanggap.sop import HEAD_OF_CENTRE
 from tasks.cases import load_case
 from tasks.rendering import markdown_escape, render
 
@@ -154,7 +155,7 @@ def write_berita_acara(done: list[dict], approval: dict, now: datetime, flow_run
         number = next_number(session, now)
         purge = PurgeRecord(number=number, executed_at=now, approver_name=approval["approver_name"].strip(),
                             approver_nip=(approval.get("approver_nip") or "").strip() or None,
-                            approver_role=approval.get("approver_role") or "Kepala Balai",
+                            approver_role=approval.get("approver_role") or HEAD_OF_CENTRE.title,
                             approved_at=approval["approved_at"], note=approval.get("note", ""), items=done,
                             flow_run_id=flow_run_id)
         session.add(purge)
@@ -198,7 +199,7 @@ class PurgeApprovalForm(RunInput):
     approver_name: str = Field(min_length=1, title="Nama pejabat yang menyetujui",
                                description="Dicatat di berita acara sebagaimana diisi (sistem tidak memverifikasi identitas).")
     approver_nip: str = Field("", title="NIP", description="Nomor Induk Pegawai; boleh dikosongkan.")
-    approver_role: str = Field("Kepala Balai", title="Jabatan")
+    approver_role: str = Field(HEAD_OF_CENTRE.title, title="Jabatan")
     note: str = Field("", title="Catatan")
 
 
@@ -246,7 +247,7 @@ def ask_for_purge_approval(items: list[dict], cutoff: datetime) -> dict:
         "\n---\nPilih **musnahkan** untuk melaksanakan pemusnahan di atas (tidak dapat dibatalkan), "
         "isi nama, NIP dan jabatan Anda, lalu tekan *Resume*. Berita acara pemusnahan dibuat otomatis.\n")
     answer = wait_for_person(PurgeApprovalForm, key=f"pemusnahan-{digest}", description=description,
-                             defaults={"approver_role": "Kepala Balai"})
+                             defaults={"approver_role": HEAD_OF_CENTRE.title})
     return {**answer, "approved_at": utcnow()}
 
 

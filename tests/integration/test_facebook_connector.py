@@ -10,22 +10,15 @@ from simulator.facebook import (
     FACEBOOK_DEMO_TOKEN,
     FACEBOOK_PAGE_ID,
     SEED_AWAITING_ANSWER,
-    FacebookSimulator,
-    FacebookSite,
-    seed_facebook,
 )
 from tanggap.settings import ChannelConfig
 from tasks.channels.base import AuthError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.facebook import FacebookClient
 from tests.harness import look_for_our_reply
+from tests.simulated import served
 
 
-@pytest.fixture
-def facebook():
-    site = seed_facebook(FacebookSite())
-    server = FacebookSimulator(site).start()
-    yield server
-    server.stop()
+facebook = served("facebook")
 
 
 def client_for(server, *, token: str = FACEBOOK_DEMO_TOKEN, timeout: float = 5.0, **options) -> FacebookClient:

@@ -15,10 +15,10 @@ from simulator.facebook import (
     FACEBOOK_PAGE_ID,
     SEED_AWAITING_ANSWER,
     SEED_VISITOR_COMMENTS,
-    FacebookSimulator,
     FacebookSite,
     seed_facebook,
 )
+from tests.simulated import graph_get, graph_post
 
 TOKEN = FACEBOOK_DEMO_TOKEN
 COMMENT_FIELDS = "id,message,from{id,name},created_time,permalink_url,parent{id},comment_count,is_hidden,can_hide"
@@ -30,23 +30,12 @@ def site() -> FacebookSite:
     return seed_facebook(FacebookSite())
 
 
-@pytest.fixture
-def sim(site):
-    server = FacebookSimulator(site).start()
-    yield server
-    server.stop()
-
-
 def get(sim, path, token=TOKEN, **params):
-    if token is not None:
-        params["access_token"] = token
-    return requests.get(f"{sim.api_root}/{path}", params=params, timeout=5)
+    return graph_get(sim, path, token, **params)
 
 
 def post(sim, path, token=TOKEN, **data):
-    if token is not None:
-        data["access_token"] = token
-    return requests.post(f"{sim.api_root}/{path}", data=data, timeout=5)
+    return graph_post(sim, path, token, **data)
 
 
 def newest_post(site) -> str:
@@ -288,14 +277,3 @@ def test_public_page_is_indonesian_escaped_and_marks_official_replies(sim, site)
     post_page = requests.get(site.post_link(top["post"]), timeout=5)
     assert post_page.status_code == 200 and "Rina Wulandari" in post_page.text
     assert requests.get(f"{sim.base_url}/tidak-ada", timeout=5).status_code == 404
-
-
-def test_state_survives_a_restart(tmp_path, site):
-    path = tmp_path / "facebook.json"
-    site.state_file = path
-    site.save()
-    restored = FacebookSite()
-    assert restored.load(path)
-    assert restored.comments == site.comments and restored.posts == site.posts
-    new_id = restored.add_comment(restored.posts[0]["id"], "Komentar baru", author_name="Tamu")
-    assert new_id not in {c["id"] for c in site.comments}

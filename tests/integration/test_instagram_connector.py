@@ -11,22 +11,15 @@ from simulator.instagram import (
     INSTAGRAM_USER_ID,
     INSTAGRAM_USERNAME,
     SEED_AWAITING_ANSWER,
-    InstagramSimulator,
-    InstagramSite,
-    seed_instagram,
 )
 from tanggap.settings import ChannelConfig
 from tasks.channels.base import AuthError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.instagram import InstagramClient
 from tests.harness import look_for_our_reply
+from tests.simulated import served
 
 
-@pytest.fixture
-def instagram():
-    site = seed_instagram(InstagramSite())
-    server = InstagramSimulator(site).start()
-    yield server
-    server.stop()
+instagram = served("instagram")
 
 
 def client_for(server, *, token: str = INSTAGRAM_DEMO_TOKEN, timeout: float = 5.0, **options) -> InstagramClient:

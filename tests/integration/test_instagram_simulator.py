@@ -16,10 +16,10 @@ from simulator.instagram import (
     INSTAGRAM_USERNAME,
     SEED_AWAITING_ANSWER,
     SEED_VISITOR_COMMENTS,
-    InstagramSimulator,
     InstagramSite,
     seed_instagram,
 )
+from tests.simulated import graph_get, graph_post
 
 TOKEN = INSTAGRAM_DEMO_TOKEN
 REPLY_FIELDS = "id,text,timestamp,username,from{id,username},parent_id"
@@ -32,23 +32,12 @@ def site() -> InstagramSite:
     return seed_instagram(InstagramSite())
 
 
-@pytest.fixture
-def sim(site):
-    server = InstagramSimulator(site).start()
-    yield server
-    server.stop()
-
-
 def get(sim, path, token=TOKEN, **params):
-    if token is not None:
-        params["access_token"] = token
-    return requests.get(f"{sim.api_root}/{path}", params=params, timeout=5)
+    return graph_get(sim, path, token, **params)
 
 
 def post(sim, path, token=TOKEN, **data):
-    if token is not None:
-        data["access_token"] = token
-    return requests.post(f"{sim.api_root}/{path}", data=data, timeout=5)
+    return graph_post(sim, path, token, **data)
 
 
 def question(site) -> dict:
@@ -232,12 +221,3 @@ def test_public_profile_page_is_indonesian_escaped_and_marks_official_replies(si
     assert "<img src=x" not in page.text and "&lt;img src=x" in page.text
     single = requests.get(f"{sim.base_url}/p/{site.media[0]['shortcode']}/", timeout=5)
     assert single.status_code == 200 and "iseng" in single.text
-
-
-def test_state_survives_a_restart(tmp_path, site):
-    path = tmp_path / "instagram.json"
-    site.state_file = path
-    site.save()
-    restored = InstagramSite()
-    assert restored.load(path)
-    assert restored.comments == site.comments and restored.media == site.media

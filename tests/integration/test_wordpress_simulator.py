@@ -1,10 +1,9 @@
-"""What only the WordPress simulator has: its seed, injected faults, its public pages and control
-routes. The wp/v2 contract itself is checked on the simulator and a real WordPress alike, in
+"""What only the WordPress simulator has: its seed, its answers under injected faults and its
+public pages (the control route and state file: test_simulator_scaffold.py). The wp/v2 contract itself is checked on the simulator and a real WordPress alike, in
 test_wordpress_site_contract.py."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from simulator.seed import (
     SEED_VISITOR_COMMENTS,
     seed_wordpress,
 )
-from simulator.wordpress import WordPressSimulator, WordPressSite
+from simulator.wordpress import WordPressSite
 
 OFFICIAL = (OFFICIAL_USERNAME, OFFICIAL_APP_PASSWORD)
 TIMEOUT = 5
@@ -27,13 +26,6 @@ TIMEOUT = 5
 @pytest.fixture
 def site() -> WordPressSite:
     return seed_wordpress(WordPressSite())
-
-
-@pytest.fixture
-def sim(site):
-    simulator = WordPressSimulator(site).start()
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture
@@ -99,14 +91,6 @@ def test_http429_fault_is_an_html_page_with_retry_after(comments_url, site):
     assert get(comments_url).status_code == 200
 
 
-def test_timeout_fault_stalls_the_answer(comments_url, site):
-    site.timeout_seconds = 0.6
-    site.fault("timeout")
-    with pytest.raises(requests.Timeout):
-        get(comments_url, timeout=0.2)
-    assert get(comments_url, timeout=2).status_code == 200
-
-
 def test_garbage_fault_prefixes_a_php_warning(comments_url, site):
     site.fault("garbage")
     response = get(comments_url)
@@ -133,21 +117,6 @@ def test_post_then_timeout_stores_the_reply_before_stalling(comments_url, site):
     with pytest.raises(requests.Timeout):
         reply_to(comments_url, first_question(site), "Mohon ditunggu.", timeout=0.2)
     assert site.replies_by(OFFICIAL_USER_ID)[-1]["content"] == "Mohon ditunggu."
-
-
-def test_faults_can_be_set_over_http_and_spare_the_public_page(sim, comments_url):
-    control = post(f"{sim.base_url}/__sim/fault", json={"mode": "http500", "times": 1, "methods": ["GET"]})
-    assert control.status_code == 200
-    assert get(f"{sim.base_url}/").status_code == 200
-    assert get(comments_url).status_code == 500
-    assert get(comments_url).status_code == 200
-    assert post(f"{sim.base_url}/__sim/fault", json={"mode": "meteor"}).status_code == 400
-
-
-def test_clear_faults_removes_pending_faults(comments_url, site):
-    site.fault("http500", times=5)
-    site.clear_faults()
-    assert get(comments_url).status_code == 200
 
 
 # -- public page ------------------------------------------------------------------------------
@@ -180,8 +149,3 @@ def test_public_page_escapes_a_hostile_author_name(sim, site):
 def test_unknown_article_is_a_404_page(sim):
     response = get(f"{sim.base_url}/berita/tidak-ada/")
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.text
-
-
-def test_control_endpoint_lists_what_landed(sim):
-    records = get(f"{sim.base_url}/__sim/comments").json()
-    assert len(records) == SEED_COMMENTS and json.dumps(records)

@@ -15,9 +15,6 @@ from simulator.x import (
     X_DEMO_TOKEN,
     X_OFFICIAL_USER_ID,
     X_OFFICIAL_USERNAME,
-    XSimulator,
-    XSite,
-    seed_x,
 )
 from tanggap.settings import ChannelConfig
 from tasks.channels.base import AuthError, CommentRef, Duplicate, NotFound, RateLimited, Rejected, Unavailable
@@ -25,18 +22,9 @@ from tasks.channels.x import XClient
 from tests.harness import look_for_our_reply
 
 
-@pytest.fixture(scope="module")
-def server():
-    """One server for the module (stopping one takes half a second); each test gets a fresh seed."""
-    simulator = XSimulator(XSite()).start()
-    yield simulator
-    simulator.stop()
-
-
 @pytest.fixture
-def x(server):
-    server.site.reset(seed_x(XSite()).to_state())
-    return server
+def x(fresh_x):
+    return fresh_x
 
 
 def client_for(server, *, token: str = X_DEMO_TOKEN, timeout: float = 5.0, account: str = X_OFFICIAL_USER_ID,

@@ -15,12 +15,12 @@ from simulator.youtube import (
     YOUTUBE_READONLY_TOKEN,
     YouTubeSimulator,
     YouTubeSite,
-    seed_youtube,
 )
 from tanggap.settings import ChannelConfig
 from tasks.channels.base import AuthError, CommentRef, NotFound, RateLimited, Rejected, Unavailable
 from tasks.channels.youtube import OVERLAP, YouTubeClient, seconds_until_quota_reset
 from tests.harness import look_for_our_reply
+from tests.simulated import served
 
 
 class BudgetLedger:
@@ -38,12 +38,7 @@ class BudgetLedger:
         self.calls.append((units, purpose))
 
 
-@pytest.fixture
-def youtube():
-    site = seed_youtube(YouTubeSite())
-    server = YouTubeSimulator(site).start()
-    yield server
-    server.stop()
+youtube = served("youtube")
 
 
 def client_for(server, *, token: str = YOUTUBE_DEMO_TOKEN, timeout: float = 5.0, ledger=None, **options):

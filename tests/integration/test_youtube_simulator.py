@@ -19,7 +19,6 @@ from simulator.youtube import (
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_DEMO_TOKEN,
     YOUTUBE_READONLY_TOKEN,
-    YouTubeSimulator,
     YouTubeSite,
     seed_youtube,
 )
@@ -32,13 +31,6 @@ RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 @pytest.fixture
 def site() -> YouTubeSite:
     return seed_youtube(YouTubeSite())
-
-
-@pytest.fixture
-def sim(site):
-    simulator = YouTubeSimulator(site).start()
-    yield simulator
-    simulator.stop()
 
 
 def get(sim, resource, headers=AUTH, **params):
@@ -298,15 +290,6 @@ def test_http500_fault_answers_backend_error_once(sim, site):
     assert threads(sim).status_code == 200
 
 
-def test_timeout_fault_stalls_then_answers(sim, site):
-    site.timeout_seconds = 0.6
-    site.fault("timeout")
-    with pytest.raises(requests.Timeout):
-        requests.get(f"{sim.api_base}/commentThreads", headers=AUTH, timeout=0.2,
-                     params={"part": "snippet", "allThreadsRelatedToChannelId": YOUTUBE_CHANNEL_ID})
-    assert threads(sim).status_code == 200
-
-
 def test_timeout_fault_on_a_reply_still_stores_it_after_the_stall(sim, site):
     site.timeout_seconds = 0.5
     site.fault("timeout", methods=("POST",))
@@ -336,14 +319,6 @@ def test_post_then_500_stores_the_reply_then_answers_500(sim, site):
     assert [r["text"] for r in site.replies_of(top["id"])] == ["Sudah kami teruskan ke panitia."]
 
 
-def test_faults_can_be_armed_and_cleared_over_http(sim, site):
-    control = requests.post(f"{sim.base_url}/__sim/fault", json={"mode": "http500", "times": 2}, timeout=TIMEOUT)
-    assert control.status_code == 200
-    assert requests.delete(f"{sim.base_url}/__sim/fault", timeout=TIMEOUT).status_code == 200
-    assert threads(sim).status_code == 200
-    assert requests.post(f"{sim.base_url}/__sim/fault", json={"mode": "meteor"}, timeout=TIMEOUT).status_code == 400
-
-
 # -- public page and state ----------------------------------------------------------------------
 def test_the_public_page_shows_threads_escaped_with_the_official_badge(sim, site):
     page = requests.get(f"{sim.base_url}/", timeout=TIMEOUT)
@@ -358,17 +333,3 @@ def test_the_public_page_shows_threads_escaped_with_the_official_badge(sim, site
     video = site.videos[0]["id"]
     assert requests.get(f"{sim.base_url}/watch", params={"v": video}, timeout=TIMEOUT).status_code == 200
     assert requests.get(f"{sim.base_url}/watch", params={"v": "tidakada"}, timeout=TIMEOUT).status_code == 404
-
-
-def test_state_survives_a_restart_through_the_state_file(tmp_path):
-    path = tmp_path / "youtube.json"
-    first = YouTubeSite()
-    assert not first.load(path)
-    seed_youtube(first)
-    top = visitor_top(first)
-    first.add_comment(top["video_id"], "Disimpan", author_id=YOUTUBE_CHANNEL_ID, parent=top["id"])
-    first.charge(7)
-    second = YouTubeSite()
-    assert second.load(path)
-    assert second.comments == first.comments
-    assert second.videos == first.videos and second.quota_used == 7

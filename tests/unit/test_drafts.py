@@ -111,3 +111,43 @@ def test_names_lose_what_would_become_a_mention_or_a_link():
     assert salutation("@budi_tani") == "Bapak/Ibu budi_tani"
     assert salutation("Budi https://spam.example") == "Bapak/Ibu Budi"
     assert salutation("Anonim") == "Bapak/Ibu"
+
+
+def test_a_policy_question_gets_a_knowledge_base_fact_only_on_a_clear_match():
+    from tasks.composing import CLEAR_MATCH
+    from tasks.knowledge import MATCH_THRESHOLD
+
+    loose = "Apakah jadwal pelatihan diatur supaya kabupaten tertentu didahulukan?"
+    assert MATCH_THRESHOLD <= knowledge_base().best(loose).score < CLEAR_MATCH  # the case this test is about
+    assert draft(loose, "pertanyaan").answer_id == "jadwal"
+    escalated = draft(loose, "pertanyaan", policy=True)
+    assert escalated.needs_manual and escalated.answer_id is None
+    assert any("kebijakan internal" in note for note in escalated.notes)
+    clear = "Ada oknum minta biaya administrasi 150rb buat daftar, itu resmi?"
+    assert knowledge_base().best(clear).score >= CLEAR_MATCH
+    assert draft(clear, "pertanyaan", policy=True).answer_id == "biaya"
+
+
+@pytest.mark.parametrize("kind", ["wordpress", "x"])
+def test_every_entry_answers_within_the_channel_limit_and_names_its_source(kind):
+    from tasks.channels import CONNECTORS
+
+    for entry in knowledge_base().entries:
+        result = draft(entry.questions[0], "pertanyaan", kind=kind, name=LONG_NAME)
+        assert result.answer_id == entry.id and not result.needs_manual, entry.id
+        assert CONNECTORS[kind].reply_length(result.text) <= CONNECTORS[kind].reply_limit, entry.id
+        assert (entry.link or entry.source) in result.text and not PLACEHOLDER.search(result.text), entry.id
+        assert "Rina" not in result.text if kind == "x" else True
+
+
+@pytest.mark.parametrize("kind", ["wordpress", "x"])
+def test_a_thank_you_that_also_asks_gets_the_answer_too(kind):
+    from tasks.channels import CONNECTORS
+
+    result = draft("Mantap pelatihannya! Oh ya, sertifikatnya kapan dikirim ke email?", "apresiasi", kind=kind)
+    assert result.answer_id == "sertifikat" and not result.needs_manual
+    assert "Terima kasih atas apresiasi" in result.text and "14 hari kerja" in result.text
+    assert any("juga bertanya" in note for note in result.notes)
+    assert CONNECTORS[kind].reply_length(result.text) <= CONNECTORS[kind].reply_limit
+    plain = draft("Mantap pelatihannya, sangat bermanfaat", "apresiasi", kind=kind)
+    assert plain.answer_id is None and "Menjawab" not in plain.text and "Sumber" not in plain.text

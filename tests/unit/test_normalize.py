@@ -59,3 +59,19 @@ def test_abbreviations_and_stretched_letters_are_not_disguises():
 
 def test_real_writing_in_other_scripts_is_kept():
     assert "السلام" in normalize("السلام عليكم, kapan daftar?").text
+
+
+@pytest.mark.parametrize("disguised, plain", [
+    ("j🎰u🎰d🎰i s🎰l🎰o🎰t aman", "judi slot aman"),  # emoji ties the letters: a bare space is the word gap
+    ("J.U.D.I B.O.L.A terpercaya", "judi bola terpercaya"),
+    ("j u d i s l o t", "judi slot"),  # all single spaces: split into the rules' own words
+    ("d a f t a r s e k a r a n g", "daftar sekarang"),
+])
+def test_split_letters_become_the_words_they_spell(disguised, plain):
+    result = normalize(disguised)
+    assert result.text == plain
+    assert SPACED in result.disguises
+
+
+def test_a_spaced_word_the_rules_do_not_know_stays_one_word():
+    assert normalize("p e l a t i h a n").text == "pelatihan"
