@@ -19,7 +19,7 @@ from prefect.states import Crashed
 from sqlalchemy import func, select, update
 
 from db.lifecycle import STEP_OF_STATUS
-from db.models import CaseStatus, Comment, SpamWave, utcnow
+from db.models import CaseStatus, Channel, Comment, SpamWave, utcnow
 from db.session import lock_for_writing, session_scope
 
 from . import events
@@ -48,7 +48,15 @@ def start_spam_wave() -> str | None:
     wave_id = gather_wave()
     # The wave was committed first: a check that dies here leaves a wave without a run, which the
     # next check starts with the same idempotency key (Prefect hands back the run if it was created).
-    return _start_wave_run(wave_id, f"moderasi-spam-{wave_id}") if wave_id is not None else None
+    return _start_wave_run(wave_id, first_run_key(wave_id)) if wave_id is not None else None
+
+
+def first_run_key(wave_id: int) -> str:
+    """The wave's first run's idempotency key: its number and creation time, so a fresh database
+    on the same Prefect server (whose waves start again at #1) never gets an old wave's run."""
+    with session_scope() as session:
+        created = session.get(SpamWave, wave_id).created_at
+    return f"moderasi-spam-{wave_id}-{created:%Y%m%dT%H%M%S%f}"
 
 
 def gather_wave() -> int | None:
@@ -116,11 +124,13 @@ def hand_on_parked() -> list[str]:
     """A run of its own for each wave comment parked in *perlu penanganan* (a step failed, or its
     wave was given up): it waits for operations there. Asked again at every check until it has one."""
     with session_scope() as session:
-        parked = session.execute(select(Comment.id, Comment.spam_wave_id).where(
-            Comment.spam_wave_id.is_not(None), Comment.respond_flow_run_id.is_(None),
-            Comment.status == CaseStatus.NEEDS_ATTENTION).order_by(Comment.id)).all()
-    return list(start_runs_for([(comment_id, f"respond-{comment_id}-from-wave-{wave_id}")
-                                for comment_id, wave_id in parked]).values())
+        parked = session.execute(select(Comment.id, Channel.key, Comment.external_id, Comment.found_at).join(Channel)
+                                 .where(Comment.spam_wave_id.is_not(None), Comment.respond_flow_run_id.is_(None),
+                                        Comment.status == CaseStatus.NEEDS_ATTENTION).order_by(Comment.id)).all()
+    # Keyed like a new case's run (channel, comment, when found): unique on a Prefect server shared
+    # by several databases, and the same at every check until the run exists.
+    return list(start_runs_for([(comment_id, f"respond-{key}-{external_id}-{found_at.timestamp():.0f}-parked")
+                                for comment_id, key, external_id, found_at in parked]).values())
 
 
 def note_ended_run(wave_id: int, run_id: str, how: str) -> bool:
