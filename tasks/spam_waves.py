@@ -1,9 +1,9 @@
 """Spam waves: every spam comment a check found waits in ONE moderation run, not one run each.
 
-A wave is the spam not yet in any wave, gathered by a check while no other wave is open. Spam
-found while a wave waits stays in the inventory, unassigned, and forms the next wave at the
-first check after the open one is settled: one run waits at a time, no comment is in two
-waves, and nothing is lost. Only the check (one at a time, `concurrency_limit=1`) makes waves.
+A wave is the spam not yet in any wave, gathered by a check while no other wave waits for its
+decision. Spam found while a wave waits stays in the inventory, unassigned, and forms the next
+wave at the first check after that decision: one moderation run waits at a time, no comment is
+in two waves, and nothing is lost. Only the check (one at a time, `concurrency_limit=1`) makes waves.
 
 Like a case's run, a wave's run that ends (failed, crashed, cancelled, deleted) before the
 wave is settled is started again by the next check; after `MAX_RESTARTS` fruitless restarts
@@ -60,12 +60,13 @@ def first_run_key(wave_id: int) -> str:
 
 
 def gather_wave() -> int | None:
-    """A new wave of all unassigned spam when no wave is open; the open wave when it has no run
-    yet; None when there is nothing to start."""
+    """A new wave of all unassigned spam when no wave waits for its decision; the waiting wave when
+    it has no run yet; None when there is nothing to start. (A decided wave still being settled
+    does not hold the next one back.)"""
     with session_scope() as session:
         lock_for_writing(session)
-        wave = session.scalar(select(SpamWave).where(SpamWave.finished_at.is_(None)).order_by(SpamWave.id)
-                              .with_for_update())
+        wave = session.scalar(select(SpamWave).where(SpamWave.finished_at.is_(None), SpamWave.decided_at.is_(None))
+                              .order_by(SpamWave.id).with_for_update())
         if wave is not None:
             return wave.id if wave.flow_run_id is None else None  # restart_stalled_waves looks after its run
         if not session.scalar(select(func.count(Comment.id)).where(*unassigned_spam())):
