@@ -19,6 +19,7 @@ from prefect import task
 from prefect.artifacts import create_table_artifact
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from db.models import CaseStatus, Comment, SpamWave, utcnow
 from db.session import lock_for_writing, session_scope
@@ -97,7 +98,8 @@ class Item:
 
 def wave_items(session, wave_id: int) -> list[Item]:
     """The wave's comments, numbered as the form and the artifact show them (by case id, fixed)."""
-    cases = session.scalars(select(Comment).where(Comment.spam_wave_id == wave_id).order_by(Comment.id)).all()
+    cases = session.scalars(select(Comment).where(Comment.spam_wave_id == wave_id).order_by(Comment.id)
+                            .options(selectinload(Comment.channel))).all()
     return [Item(number=n, comment_id=c.id, channel=c.channel.name, author=c.author_name, text=c.text,
                  reasons=list((c.triage or {}).get("reasons") or []), confidence=float((c.triage or {}).get(
                      "confidence") or 0.0), can_hide=c.can_hide, link=c.link)
