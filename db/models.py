@@ -91,6 +91,19 @@ class CheckRun(Base):
     errors: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+class SpamWave(Base):
+    """The spam of one check, moderated as one decision in one waiting run."""
+
+    __tablename__ = "spam_wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the moderation run that owns the wave
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # every item settled or handed on
+    restarts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class Comment(CaseLifeCycle, Base):
     """An incoming comment and the case built around it."""
 
@@ -105,6 +118,7 @@ class Comment(CaseLifeCycle, Base):
               sqlite_where=sql("status <> 'archived'")),
         Index("ix_comment_troubled", "id", postgresql_where=sql("last_error IS NOT NULL"),
               sqlite_where=sql("last_error IS NOT NULL")),
+        Index("ix_comment_spam_wave_id", "spam_wave_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +143,9 @@ class Comment(CaseLifeCycle, Base):
     triage: Mapped[dict | None] = mapped_column(JSON, default=None)
     status: Mapped[CaseStatus] = _status_column(default=CaseStatus.NEW)
     respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the run that owns the case
+    # Spam is moderated a wave at a time (tasks/spam_waves.py); the wave's run owns the case until
+    # it is settled, or hands it to a respond run of its own.
+    spam_wave_id: Mapped[int | None] = mapped_column(ForeignKey("spam_wave.id", name="fk_comment_spam_wave"))
     restarts: Mapped[int] = mapped_column(Integer, default=0)  # runs started again by a check, in a row
     correction_round: Mapped[int] = mapped_column(Integer, default=0)  # times sent back to correction
     hide_requested: Mapped[bool] = mapped_column(Boolean, default=False)

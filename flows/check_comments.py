@@ -13,6 +13,7 @@ from tasks.inventory import (
 )
 from tasks.approval_queue import publish_approval_queue
 from tasks.respond_runs import restart_stalled_cases, start_respond_runs
+from tasks.spam_waves import restart_stalled_waves, start_spam_wave
 
 
 @flow(name="check-comments", flow_run_name="periksa-komentar",
@@ -28,7 +29,9 @@ def check_comments() -> dict:
             record_channel_failure(check_run_id, channel, str(fetched.result(raise_on_failure=False)))
     summary = close_check_run(check_run_id)
     publish_inventory(check_run_id)
-    summary["respond_runs"] = start_respond_runs()
+    summary["respond_runs"] = start_respond_runs()  # spam excepted: it is never answered
+    summary["spam_wave"] = start_spam_wave()  # all new spam in one waiting moderation run
     summary["restarted_runs"] = restart_stalled_cases()  # nothing waits forever on a passing error
+    summary["restarted_waves"] = restart_stalled_waves()
     publish_approval_queue()
     return summary

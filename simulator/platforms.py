@@ -55,10 +55,16 @@ def channel_entry(platform: Platform, base_url: str) -> dict:
             **{option: links[option] for option in platform.links_to_simulator}}
 
 
-def start(platform: Platform, *, port: int | None = None, state_file: Path | None = None, quiet: bool = True):
-    """Build, seed (or restore) and serve one platform; returns the running simulator."""
+def start(platform: Platform, *, port: int | None = None, state_file: Path | None = None, quiet: bool = True,
+          spam_wave: int = 0):
+    """Build, seed (or restore) and serve one platform; returns the running simulator.
+    `spam_wave`: that many spam comments on top of a fresh seed (the demo's spam wave)."""
     site = platform.make_site()
     if state_file is None or not site.load(state_file):
         platform.seed(site)
+        if spam_wave:
+            from .spam_wave import add_spam_wave
+
+            add_spam_wave(platform.kind, site, spam_wave)
         site.save()
     return platform.simulator(site, host="127.0.0.1", port=platform.port if port is None else port, quiet=quiet).start()

@@ -134,7 +134,8 @@ def main() -> None:
     server = _start([python, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                     logs / "prefect-server.log")
     children.append(server)
-    simulator = _start([python, "-m", "simulator", "--state-dir", str(data_dir / "simulator")],
+    # A fresh demo shows a spam wave: 8 spam comments per platform, settled in one moderation run.
+    simulator = _start([python, "-m", "simulator", "--state-dir", str(data_dir / "simulator"), "--spam-wave", "8"],
                        logs / "simulator.log")
     children.append(simulator)
     for platform in PLATFORMS:
@@ -145,7 +146,7 @@ def main() -> None:
     children.append(served)
     _first_check(served, logs / "serve.log")
 
-    from tanggap.sop import ROLES
+    from tanggap.sop import ROLES, moderator
     from tasks.inbox import queue_url
 
     ui = f"http://127.0.0.1:{port}"
@@ -157,6 +158,8 @@ Tanggap berjalan.
   Prefect UI ............ {ui}
   Menunggu tiap peran (terlama di atas):
 {queues}
+  Moderasi spam ......... {queue_url(moderator(), ui)}
+                          (satu run "moderasi-spam · N komentar · gelombang #n" untuk semua spam)
   Antrean persetujuan ... {ui}/v2/artifacts/key/antrean-persetujuan
   Daftar inventaris ..... {ui}/v2/artifacts/key/daftar-inventaris-komentar
   Simulator kanal ....... {simulator_pages}
@@ -180,7 +183,7 @@ def _first_check(served: subprocess.Popen, log: Path) -> None:
         if served.poll() is not None:
             sys.exit(f"Alur kerja berhenti saat mulai. Lihat {log}\n{log.read_text()[-2000:]}")
         with get_client(sync_client=True) as client:
-            if {"periodic", "per-comment"} <= {d.name for d in client.read_deployments()}:
+            if {"periodic", "per-comment", "per-wave"} <= {d.name for d in client.read_deployments()}:
                 break
         time.sleep(1)
     run_deployment("check-comments/periodic", timeout=0)

@@ -68,6 +68,8 @@ DEPLOYMENTS = [
                interval_minutes=10, interval_setting="check_interval_minutes", concurrency_limit=1, warm=True,
                why=_NEVER_WAITS),
     Deployment("flows/respond.py:respond", "per-comment", "SOP langkah 2-5 untuk satu komentar.", warm=True, why=_WAITS),
+    Deployment("flows/moderate_spam.py:moderate_spam", "per-wave",
+               "Moderasi spam: satu keputusan untuk semua spam satu pemeriksaan.", warm=True, why=_WAITS),
     Deployment("flows/watch_deadlines.py:watch_deadlines", "sop-clock",
                "Batas waktu SOP: catat dan ingatkan langkah yang terlambat; perbarui antrean.",
                interval_minutes=5, interval_setting="deadline_check_minutes", concurrency_limit=1, why=_NEVER_WAITS),

@@ -46,6 +46,8 @@ STEPS: dict[str, Step] = {s.key: s for s in (
     Step("check", 1, "Pemeriksaan & inventarisasi komentar", PUBLIC_RELATIONS),
     Step("draft", 2, "Penyusunan draf jawaban"),
     Step("follow_up", 2, "Tindak lanjut draf oleh Ketua Tim Kerja", TEAM_LEAD),
+    # Spam is followed up a wave at a time, by the first person of the chain (see moderator()).
+    Step("moderation", 2, "Moderasi spam (satu keputusan per gelombang)"),
     Step("correction", 3, "Koreksi oleh Kepala Bagian Umum", HEAD_OF_GENERAL_AFFAIRS),
     Step("decision", 3, "Keputusan Kepala Balai (kebijakan internal)", HEAD_OF_CENTRE),
     Step("publish", 4, "Pengiriman jawaban", PUBLIC_RELATIONS),
@@ -58,7 +60,7 @@ STEPS: dict[str, Step] = {s.key: s for s in (
 
 # The stages where a run waits for a person, by their form's name (also the run's name prefix).
 STAGE_NAMES = {"follow_up": "tindak-lanjut", "correction": "koreksi", "decision": "keputusan",
-               "attention": "perlu-penanganan"}
+               "attention": "perlu-penanganan", "moderation": "moderasi-spam"}
 
 
 def sop_minutes() -> tuple[int, ...]:
@@ -74,6 +76,12 @@ def total_minutes() -> int:
 def chain() -> tuple[str, ...]:
     """The people a draft passes through before it is sent, in order (escalation adds "decision")."""
     return ("follow_up", "correction") if get_settings().team_lead_follow_up else ("correction",)
+
+
+def moderator() -> Role:
+    """Who settles a spam wave: the first person a comment goes to for follow-up (the Ketua Tim
+    Kerja, or the Kepala Bagian Umum when that stage is off)."""
+    return STEPS[chain()[0]].role
 
 
 def previous_stage(stage: str) -> str | None:

@@ -28,7 +28,8 @@ from typing import Any
 # Imported by the warm parent before it forks anything: Prefect's engine, the flows, the
 # libraries a run needs (WeasyPrint draws the archive PDFs; a cold run imports it lazily) and
 # the triage model (tanggap/warm_cache.py).
-WARM_MODULES = ["prefect.flow_engine", "flows.check_comments", "flows.respond", "weasyprint", "tanggap.warm_cache"]
+WARM_MODULES = ["prefect.flow_engine", "flows.check_comments", "flows.respond", "flows.moderate_spam", "weasyprint",
+                "tanggap.warm_cache"]
 # Numerical libraries start thread pools when loaded; a parent that forks must have one thread.
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from db.lifecycle import STAGE_OF_STATUS
 from db.models import CaseStatus, Comment, utcnow
@@ -53,8 +53,25 @@ def queue_markdown(session, now) -> tuple[str, int]:
                      "minutes": int((now - case.found_at).total_seconds() // 60),
                      "excerpt": excerpt(case.text, 80)})
     problems = [{"case": c, "url": case_url(c.respond_flow_run_id), "state": _trouble_state(c)} for c in troubled]
-    markdown = render("artifacts/approval_queue.md.j2", rows=rows, problems=problems, now=now)
+    markdown = render("artifacts/approval_queue.md.j2", rows=rows, problems=problems, waves=_waves(session, now),
+                      now=now)
     return markdown, len(rows)
+
+
+def _waves(session, now) -> list[dict]:
+    """Spam waves waiting for their one decision: a row each, however many comments they hold."""
+    from .inbox import case_url
+    from .spam_waves import waiting_waves
+
+    rows = []
+    for wave in waiting_waves(session):
+        count, channels = session.execute(select(func.count(Comment.id), func.count(distinct(Comment.channel_id)))
+                                          .where(Comment.spam_wave_id == wave.id)).one()
+        due = sop.deadline(wave.created_at, "moderation")
+        rows.append({"wave": wave, "url": case_url(wave.flow_run_id), "role": sop.moderator().title, "due": due,
+                     "late": due is not None and due < now, "count": count, "channels": channels,
+                     "minutes": int((now - wave.created_at).total_seconds() // 60)})
+    return rows
 
 
 def refresh_approval_queue() -> int:

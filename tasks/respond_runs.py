@@ -35,7 +35,7 @@ NO_HEARTBEAT = "Tanggap: run tidak mengirim detak"
 _FINAL = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
-def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
+def start_runs_for(runs: list[tuple[int, str]]) -> dict[int, str]:
     """Create a `respond` run per (case, idempotency key) and link each case to its run.
 
     One client and one deployment lookup for the whole batch (run_deployment would redo both
@@ -66,15 +66,26 @@ def _start(runs: list[tuple[int, str]]) -> dict[int, str]:
 
 @task(task_run_name="mulai-tanggapan")
 def start_respond_runs() -> list[str]:
-    """One `respond` run per new case; also picks up cases a crashed check left without one."""
+    """One `respond` run per new case; also picks up cases a crashed check left without one.
+
+    Spam never gets a run of its own here: it waits in a spam wave (tasks/spam_waves.py), and
+    gets one only when the moderator says it is not spam (its category changes then).
+    """
+    return list(start_new_case_runs().values())
+
+
+def start_new_case_runs(*where) -> dict[int, str]:
+    """Runs for the new, non-spam cases without one (narrowed by `where`). The key is the
+    comment's, so the check and a moderation run asking at once get the same run."""
     with session_scope() as session:
         waiting = session.execute(
             select(Comment.id, Channel.key, Comment.external_id, Comment.found_at).join(Channel)
-            .where(Comment.status == CaseStatus.NEW, Comment.respond_flow_run_id.is_(None))
+            .where(Comment.status == CaseStatus.NEW, Comment.respond_flow_run_id.is_(None),
+                   Comment.category != "spam", *where)
             .order_by(Comment.id)
         ).all()
-    return list(_start([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
-                        for comment_id, channel_key, external_id, found_at in waiting]).values())
+    return start_runs_for([(comment_id, f"respond-{channel_key}-{external_id}-{found_at.timestamp():.0f}")
+                           for comment_id, channel_key, external_id, found_at in waiting])
 
 
 @task(task_run_name="lanjutkan-kasus-tertunda")
@@ -109,7 +120,7 @@ def restart_stalled_cases() -> list[str]:
         resumed = [run_id for comment_id, run_id in resume if _retry_is_due(comment_id, now)]
         for run_id in resumed:
             client.resume_flow_run(run_id, run_input=AUTOMATIC_RETRY)
-    return resumed + list(_start(_to_restart(restart)).values())
+    return resumed + list(start_runs_for(_to_restart(restart)).values())
 
 
 def _retry_is_due(comment_id: int, now) -> bool:

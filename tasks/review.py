@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 import pydantic
@@ -106,7 +107,7 @@ class DecisionForm(ApprovalForm):
 
 
 FORMS = {"follow_up": FollowUpForm, "correction": CorrectionForm, "decision": DecisionForm}
-_NAME_FIELDS = ("approver_name", "decider_name", "operator_name")
+_NAME_FIELDS = ("approver_name", "decider_name", "operator_name", "moderator_name")
 
 
 def prefilled(form: type[RunInput], description: str, *, choices: tuple[str, ...] | None = None,
@@ -165,13 +166,15 @@ def nip_is_valid(nip: str) -> bool:
 
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
                     channel_kind: str | None = None, choices: tuple[str, ...] | None = None,
-                    descriptions: dict[str, str] | None = None) -> dict:
+                    descriptions: dict[str, str] | None = None, check: Callable[[dict], list[str]] | None = None
+                    ) -> dict:
     """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
 
     Each attempt has its own key, so a replayed run gets every earlier answer back in order
     and waits only where no answer has come yet. A refused answer comes back as the next
     form's defaults, so nothing typed is lost. The accepted answer comes back with
     `answer_ref` ("<run id>:<key>"), which tells a replayed answer from a second one.
+    `check` adds the form's own problems (e.g. numbers that name no item of a spam wave).
     """
     connector = CONNECTORS[channel_kind] if channel_kind else None
     banner = ""
@@ -187,6 +190,7 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
         else:
             found = problems_with(answer, connector.reply_limit, connector.reply_length) if connector else \
                 problems_with(answer)
+            found += check(answer.model_dump()) if check else []
             if not found:
                 return {**answer.model_dump(), "answer_ref": f"{events.current_flow_run_id()}:{attempt_key}"}
             defaults = {**defaults, **answer.model_dump()}  # everything typed comes back ...
@@ -394,5 +398,3 @@ def _suggested_action(stage: str, category: str, confidence: float, can_hide: bo
     if category == "spam":
         return "sembunyikan" if confidence >= HIGH_CONFIDENCE and can_hide else "tutup"
     return "setujui"
-
-

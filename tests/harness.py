@@ -131,7 +131,7 @@ def start_serve(env: dict, log_path: Path, *, own_group: bool = False) -> subpro
         if process.poll() is not None:
             raise RuntimeError(f"serve exited early:\n{log_path.read_text()[-3000:]}")
         with get_client(sync_client=True) as client:
-            return {"periodic", "per-comment"} <= {d.name for d in client.read_deployments()}
+            return {"periodic", "per-comment", "per-wave"} <= {d.name for d in client.read_deployments()}
 
     wait_until(deployments_ready, timeout=120, what="the served deployments")
     time.sleep(2)  # the runner's first look at its queue

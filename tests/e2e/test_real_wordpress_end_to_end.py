@@ -16,7 +16,7 @@ from db.models import CaseStatus, Comment
 from db.session import session_scope
 from simulator.seed import SEED_AWAITING_ANSWER, SEED_HELD_COMMENTS
 from tasks.records.archive_store import resolve
-from tests.e2e.test_website_case_end_to_end import run_check, wait_final, wait_suspended
+from tests.e2e.test_website_case_end_to_end import run_check, wait_final, wait_suspended, wave_run
 from tests.harness import start_serve, stop, tanggap_environment
 
 APPROVER = "Kepala Bagian Umum (uji)"
@@ -76,8 +76,9 @@ def test_a_website_comment_is_answered_on_a_real_wordpress_and_archived(served_o
     # The case keeps what the citizen typed, not WordPress's rendering.
     assert "Error 500" in found[str(real_site.comment_ids["approve-2"])].text
     assert '"Error 500" waktu unggah KTP...' in found[str(real_site.comment_ids["approve-2"])].text
-    for case in (question, held, spam):
+    for case in (question, held):
         wait_suspended(case.respond_flow_run_id, "koreksi-1")
+    wait_suspended(wave_run(spam), "moderasi-1")  # all spam in one moderation run
 
     answer = "Cukup rekomendasi dinas, Ibu Rina. Surat keterangan desa tidak wajib 🙏"
     fee_answer = "Pelatihan ini tidak dipungut biaya. Abaikan tawaran berbayar lewat WhatsApp."
@@ -85,10 +86,10 @@ def test_a_website_comment_is_answered_on_a_real_wordpress_and_archived(served_o
         "action": "setujui", "reply_text": answer, "note": "", "approver_name": APPROVER})
     resume_flow_run(held.respond_flow_run_id, run_input={
         "action": "setujui", "reply_text": fee_answer, "note": "", "approver_name": APPROVER})
-    resume_flow_run(spam.respond_flow_run_id, run_input={
-        "action": "sembunyikan", "reply_text": "", "note": "spam judi", "approver_name": APPROVER})
+    resume_flow_run(wave_run(spam), run_input={"action": "sembunyikan", "note": "spam judi",
+                                               "moderator_name": APPROVER})
     for case in (question, held, spam):
-        state = wait_final(case.respond_flow_run_id)
+        state = wait_final(wave_run(case) if case is spam else case.respond_flow_run_id)
         assert state.is_completed(), f"case {case.id}: {state.name} {state.message}"
 
     # Visible on the real site, to anyone, exactly once, under the right comment and post.

@@ -194,7 +194,8 @@ def test_the_five_channel_flow_runs_on_two_workers_and_two_api_replicas(scaled_o
         assert {kind: len(cases) for kind, cases in found.items()} == {p.kind: p.awaiting_answer for p in PLATFORMS}
         for cases in found.values():
             for case in cases:
-                wait_suspended(case.respond_flow_run_id, "koreksi-1", timeout=600)
+                if case.category != "spam":  # spam waits in one moderation run
+                    wait_suspended(case.respond_flow_run_id, "koreksi-1", timeout=600)
 
     # Both workers ran some of the runs (a run offered to both is started by one only).
     ran = [set(re.findall(r"submitting flow run '([0-9a-f-]{36})'", log.read_text()))

@@ -14,7 +14,7 @@ from prefect.flow_runs import resume_flow_run
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from db.models import CaseStatus, Comment, Publication
+from db.models import CaseStatus, Comment, Publication, SpamWave
 from db.session import session_scope
 from tasks.records.archive_store import resolve
 from tests.harness import wait_until
@@ -71,6 +71,14 @@ def our_replies_under(site, comment_external_id: str) -> list[dict]:
     return [c for c in site.comments if c["user_id"] == OFFICIAL_USER_ID and str(c["parent"]) == comment_external_id]
 
 
+def wave_run(case: Comment) -> str:
+    """The moderation run of the spam wave `case` is in (spam never gets a run of its own)."""
+    with session_scope() as session:
+        wave_id = session.get(Comment, case.id).spam_wave_id
+        assert wave_id is not None, f"case {case.id} is in no spam wave"
+        return session.get(SpamWave, wave_id).flow_run_id
+
+
 def run_check():
     check = run_deployment("check-comments/periodic", timeout=240)
     assert check.state.is_completed(), check.state.message
@@ -89,10 +97,17 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     found = cases()
     assert len(found) == SEED_AWAITING_ANSWER + 1
     assert all(c.author_external_id != str(OFFICIAL_USER_ID) for c in found.values())
+    spam = [c for c in found.values() if c.category == "spam"]
     for case in found.values():
-        wait_suspended(case.respond_flow_run_id, "koreksi-1")
+        if case.category != "spam":
+            wait_suspended(case.respond_flow_run_id, "koreksi-1")
+    # All the spam waits in one moderation run, none in a run of its own: it is never answered.
+    assert spam and {wave_run(c) for c in spam} == {wave_run(spam[0])}
+    assert all(c.respond_flow_run_id is None for c in spam)
+    wait_suspended(wave_run(spam[0]), "moderasi-1")
     queue = Artifact.get("antrean-persetujuan").data
-    assert all(f"[koreksi #{c.id}](" in queue for c in found.values()) and "| Kepala Bagian Umum |" in queue
+    assert all(f"[koreksi #{c.id}](" in queue for c in found.values() if c.category != "spam")
+    assert "| Kepala Bagian Umum |" in queue and "moderasi-spam gelombang #" in queue
 
     # Operations see the inventory of this check and the approval queue as artifacts.
     inventory = Artifact.get("daftar-inventaris-komentar")
@@ -118,8 +133,11 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
 
     # The server checks the form's schema: without the approver's name the run keeps waiting.
     with pytest.raises(RuntimeError, match="(?i)reason|invalid|validat"):
-        resume_flow_run(closed.respond_flow_run_id, run_input={"action": "tutup", "reply_text": ""})
-    assert flow_run(closed.respond_flow_run_id).state.is_paused()
+        resume_flow_run(answered.respond_flow_run_id, run_input={"action": "tutup", "reply_text": ""})
+    assert flow_run(answered.respond_flow_run_id).state.is_paused()
+    with pytest.raises(RuntimeError, match="(?i)reason|invalid|validat"):
+        resume_flow_run(wave_run(closed), run_input={"action": "tutup"})
+    assert flow_run(wave_run(closed)).state.is_paused()
 
     edited = "Terima kasih. Pendaftaran dibuka 1 Desember 2026 melalui website resmi."
     resume_flow_run(answered.respond_flow_run_id, run_input={
@@ -128,8 +146,8 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
     resume_flow_run(escalated.respond_flow_run_id, run_input={
         "action": "eskalasi", "reply_text": "Mohon maaf, aduan sedang kami tindak lanjuti.",
         "note": "menyangkut fasilitas asrama", "approver_name": "Kepala Bagian Umum (uji)"})
-    resume_flow_run(closed.respond_flow_run_id, run_input={
-        "action": "sembunyikan", "reply_text": "", "note": "spam judi", "approver_name": "Kepala Bagian Umum (uji)"})
+    resume_flow_run(wave_run(closed), run_input={
+        "action": "sembunyikan", "note": "spam judi", "moderator_name": "Kepala Bagian Umum (uji)"})
     resume_flow_run(hostile.respond_flow_run_id, run_input={
         "action": "setujui", "reply_text": "Terima kasih <b>Bapak/Ibu</b> & salam <script>x</script>",
         "note": "", "approver_name": "Kepala Bagian Umum (uji)"})
@@ -140,12 +158,12 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
         "reply_text": "Mohon maaf. Perbaikan AC asrama dijadwalkan pekan ini.", "decider_name": "Kepala Balai (uji)"})
 
     for case in (answered, escalated, closed, hostile):
-        state = wait_final(case.respond_flow_run_id)
+        state = wait_final(wave_run(case) if case is closed else case.respond_flow_run_id)
         assert state.is_completed(), f"case {case.id}: {state.name} {state.message}"
 
     after = cases()
-    assert {after[c.id].status for c in (answered, escalated, closed, hostile)} == {CaseStatus.ARCHIVED}
-    untouched = set(after) - {answered.id, escalated.id, closed.id, hostile.id}
+    assert {after[c.id].status for c in (answered, escalated, hostile, *spam)} == {CaseStatus.ARCHIVED}
+    untouched = set(after) - {answered.id, escalated.id, hostile.id} - {c.id for c in spam}
     assert {after[i].status for i in untouched} == {CaseStatus.AWAITING_CORRECTION}
 
     # Exactly one official reply under each answered comment, none under the closed one.
@@ -169,7 +187,8 @@ def test_seeded_comments_are_answered_escalated_or_closed_and_archived(served, w
             softfile = json.loads(resolve(next(a.path for a in record.archives if a.kind == "softfile")).read_text())
             assert softfile["answered"] is (case.id != closed.id)
             steps = {(e["step"], e["phase"]) for e in softfile["events"]}
-            assert {("check", "start"), ("check", "end"), ("draft", "end"), ("correction", "end")} <= steps
+            decided = ("moderation", "end") if case is closed else ("correction", "end")
+            assert {("check", "start"), ("check", "end"), decided} <= steps
         escalated_record = session.get(Comment, escalated.id)
         assert [d.role for d in escalated_record.decisions] == ["Kepala Bagian Umum", "Kepala Balai"]
         assert [v.kind for v in escalated_record.versions] == ["draft", "correction", "decision"]

@@ -51,6 +51,10 @@ def test_records_schedules_can_be_switched_off_for_tests(monkeypatch):
 
 
 def test_the_warm_worker_forks_the_deployments_marked_warm():
-    assert set(WARM_ENTRYPOINTS) == {"flows/check_comments.py:check_comments", "flows/respond.py:respond"}
+    assert set(WARM_ENTRYPOINTS) == {"flows/check_comments.py:check_comments", "flows/respond.py:respond",
+                                     "flows/moderate_spam.py:moderate_spam"}
+    from tanggap.warm_runs import WARM_MODULES
+
+    assert {module for module, _ in WARM_ENTRYPOINTS.values()} <= set(WARM_MODULES)  # imported before any fork
     for entrypoint, (module, function) in WARM_ENTRYPOINTS.items():
         assert entrypoint == f"{module.replace('.', '/')}.py:{function}"
