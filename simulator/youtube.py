@@ -456,12 +456,7 @@ def list_threads(site: YouTubeSite, auth: dict, query: dict, body: bytes) -> tup
         tops.sort(key=relevance_key)
         page, token = _page(tops, query, "relevance", relevance_key, per_page, descending=False)
     items = [thread_resource(site, t, parts, text_format, status) for t in page]
-    payload = {"kind": "youtube#commentThreadListResponse", "etag": _etag("threads", len(items), token)}
-    if token:
-        payload["nextPageToken"] = token
-    payload["pageInfo"] = {"totalResults": len(items), "resultsPerPage": per_page}
-    payload["items"] = items
-    return 200, payload
+    return 200, _list_response("youtube#commentThreadListResponse", "threads", items, token, per_page)
 
 
 def list_comments(site: YouTubeSite, auth: dict, query: dict, body: bytes) -> tuple[int, dict | None]:
@@ -486,12 +481,17 @@ def list_comments(site: YouTubeSite, auth: dict, query: dict, body: bytes) -> tu
         raise ApiError(400, "missingRequiredParameter", "No filter selected. Expected one of: id, parentId",
                        domain="youtube.parameter")
     items = [comment_resource(site, c, text_format) for c in page]
-    payload = {"kind": "youtube#commentListResponse", "etag": _etag("comments", len(items), token)}
+    return 200, _list_response("youtube#commentListResponse", "comments", items, token, per_page)
+
+
+def _list_response(kind: str, etag_key: str, items: list, token: str | None, per_page: int) -> dict:
+    """A list answer in YouTube's key order: kind, etag, nextPageToken (when more), pageInfo, items."""
+    payload = {"kind": kind, "etag": _etag(etag_key, len(items), token)}
     if token:
         payload["nextPageToken"] = token
     payload["pageInfo"] = {"totalResults": len(items), "resultsPerPage": per_page}
     payload["items"] = items
-    return 200, payload
+    return payload
 
 
 def _require_write(auth: dict) -> None:
