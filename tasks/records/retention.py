@@ -31,7 +31,7 @@ from tanggap.dates import WIB
 from tanggap.settings import get_settings
 from tanggap.sop import HEAD_OF_CENTRE
 from tasks.cases import load_case
-from tasks.rendering import markdown_escape, render
+from tasks.rendering import render
 
 from . import archive_store
 from .case_facts import aware_utc
@@ -221,15 +221,9 @@ def list_due_records(cutoff: datetime) -> list[dict]:
 
 
 def purge_list_markdown(items: list[dict], cutoff: datetime, dry_run: bool) -> str:
-    heading = "Uji coba (tidak ada yang dimusnahkan)" if dry_run else "Menunggu persetujuan"
-    lines = [f"## Daftar pemusnahan per {at(cutoff)} — {heading}", "",
-             f"**{len(items)} kasus** jatuh tempo. Dasar: {LEGAL_BASIS}.", ""]
-    if items:
-        lines += ["| Kasus | Kanal | Diarsipkan | Aturan | Jatuh tempo | Berkas |", "|---|---|---|---|---|---|"]
-        lines += [f"| #{i['case_id']} | {markdown_escape(i['channel_key'])} | {at(i['archived_at'])} | "
-                  f"{RULES[i['rule']]} | {at(i['due_at'])} | {'dimusnahkan' if i['destroy_files'] else 'diperbarui tanpa data pribadi'} |"
-                  for i in items]
-    return "\n".join(lines) + "\n"
+    """What is due, as the artifact and the approval form show it."""
+    return render("artifacts/purge_list.md.j2", items=items, cutoff=cutoff, dry_run=dry_run, rules=RULES,
+                  legal_basis=LEGAL_BASIS, at=at)
 
 
 @task(task_run_name="terbitkan-daftar-pemusnahan")
