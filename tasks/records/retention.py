@@ -220,10 +220,10 @@ def list_due_records(cutoff: datetime) -> list[dict]:
         return as_dicts(due_items(session, cutoff))
 
 
-def purge_list_markdown(items: list[dict], cutoff: datetime, dry_run: bool) -> str:
-    """What is due, as the artifact and the approval form show it."""
+def purge_list_markdown(items: list[dict], cutoff: datetime, dry_run: bool, asking: bool = False) -> str:
+    """What is due, as the artifact shows it; `asking`: with what the approval form asks for."""
     return render("artifacts/purge_list.md.j2", items=items, cutoff=cutoff, dry_run=dry_run, rules=RULES,
-                  legal_basis=LEGAL_BASIS, at=at)
+                  legal_basis=LEGAL_BASIS, at=at, asking=asking)
 
 
 @task(task_run_name="terbitkan-daftar-pemusnahan")
@@ -237,9 +237,7 @@ def ask_for_purge_approval(items: list[dict], cutoff: datetime) -> dict:
     from tasks.review import wait_for_person
 
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:12]
-    description = purge_list_markdown(items, cutoff, dry_run=False) + (
-        "\n---\nPilih **musnahkan** untuk melaksanakan pemusnahan di atas (tidak dapat dibatalkan), "
-        "isi nama, NIP dan jabatan Anda, lalu tekan *Resume*. Berita acara pemusnahan dibuat otomatis.\n")
+    description = purge_list_markdown(items, cutoff, dry_run=False, asking=True)
     answer = wait_for_person(PurgeApprovalForm, key=f"pemusnahan-{digest}", description=description,
                              defaults={"approver_role": HEAD_OF_CENTRE.title})
     return {**answer, "approved_at": utcnow()}

@@ -105,6 +105,10 @@ def test_the_purge_list_says_what_is_due_under_which_rule_and_what_becomes_of_th
     assert row.endswith("| dimusnahkan |") and row.count("|") == 7 and "spam/disembunyikan" in row
     waiting = purge_list_markdown([], cutoff, dry_run=False)
     assert "Menunggu persetujuan" in waiting and "**0 kasus** jatuh tempo" in waiting and "| Kasus |" not in waiting
+    assert "Pilih **musnahkan**" not in waiting
+    form = purge_list_markdown(items, cutoff, dry_run=False, asking=True)
+    assert form.startswith(purge_list_markdown(items, cutoff, dry_run=False).rstrip("\n") + "\n\n---\n")
+    assert form.endswith("lalu tekan *Resume*. Berita acara pemusnahan dibuat otomatis.\n")
 
 
 def test_the_archive_check_says_how_much_was_checked_and_whether_anything_is_wrong():
