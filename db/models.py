@@ -101,6 +101,7 @@ class SpamWave(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # every item settled or handed on
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the SOP clock recorded its breach
     restarts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 

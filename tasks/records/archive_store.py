@@ -34,6 +34,11 @@ def resolve(relative: str) -> Path:
     return archive_root() / relative
 
 
+def file_uris(files: dict[str, str]) -> dict[str, str]:
+    """The file:// address of each archive file (kind -> relative path), for links in artifacts."""
+    return {kind: resolve(relative).as_uri() for kind, relative in files.items()}
+
+
 def month_of(moment: datetime) -> str:
     """The archive month of a moment, "YYYY/MM" in WIB."""
     return f"{moment.astimezone(WIB):%Y/%m}"

@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact
 from tanggap.dates import MONTHS, WIB, month_year
 from db.models import utcnow
 from db.session import session_scope
-from tasks.rendering import markdown_escape, render
+from tasks.rendering import render
 
 from . import archive_store
 from .case_facts import case_facts, month_bounds, previous_month
@@ -65,28 +65,16 @@ def write_recap(year: int | None = None, month: int | None = None) -> dict:
     return build_recap(year, month)
 
 
+def recap_markdown(result: dict) -> str:
+    """The key figures, the plots and where the PDF and CSV are, as people read them in the artifact."""
+    return render("artifacts/recap.md.j2", title=result["title"], f=result["figures"], plots=result["plots"],
+                  files=result["files"], uris=archive_store.file_uris(result["files"]), durasi=durasi)
+
+
 @task(task_run_name="terbitkan-rekap-bulanan")
 def publish_recap(result: dict) -> None:
     """The plots and the key figures as a Markdown artifact, with where the PDF and CSV are."""
-    root = archive_store.archive_root()
-    f = result["figures"]
-    lines = [f"## Rekap bulanan {markdown_escape(result['title'])}", "",
-             f"**{f['comments']} komentar masuk**, {f['escalated']} dieskalasi ke Kepala Balai.", ""]
-    total = f["total"]
-    if total["cases"]:
-        lines.append(f"Waktu tanggap (komentar sampai jawaban tampil): median {durasi(total['median_minutes'])}, "
-                     f"persentil 90 {durasi(total['p90_minutes'])}; {100 * total['within_share']:.0f} % dalam standar "
-                     f"{total['standard_minutes']} menit.")
-        lines.append("")
-    lines += ["| Langkah | Kasus | Median | P90 | Standar | Sesuai standar |", "|---|---|---|---|---|---|"]
-    for s in f["steps"]:
-        if s["cases"]:
-            lines.append(f"| {s['sop_step']}. {markdown_escape(s['label'])} | {s['cases']} | {durasi(s['median_minutes'])} "
-                         f"| {durasi(s['p90_minutes'])} | {s['standard_minutes']} menit | {100 * s['within_share']:.0f} % |")
-    lines += [""] + [f"![{name}]({uri})" for name, uri in result["plots"].items()]
-    lines += ["", f"- PDF/A: [{markdown_escape(result['files']['pdf'])}]({(root / result['files']['pdf']).as_uri()})",
-              f"- CSV: [{markdown_escape(result['files']['csv'])}]({(root / result['files']['csv']).as_uri()})"]
-    create_markdown_artifact(key=RECAP_ARTIFACT_KEY, markdown="\n".join(lines) + "\n",
+    create_markdown_artifact(key=RECAP_ARTIFACT_KEY, markdown=recap_markdown(result),
                              description=f"Rekap bulanan {result['period']}: grafik dan angka")
 
 
@@ -150,15 +138,13 @@ def write_kip_report(year: int | None = None) -> dict:
     return build_kip_report(year or utcnow().astimezone(WIB).year - 1)
 
 
+def kip_markdown(result: dict) -> str:
+    """The year's figures and where the PDF, CSV and JSON are, as people read them in the artifact."""
+    return render("artifacts/kip.md.j2", year=result["year"], total=result["total"], files=result["files"],
+                  uris=archive_store.file_uris(result["files"]))
+
+
 @task(task_run_name="terbitkan-laporan-kip")
 def publish_kip_report(result: dict) -> None:
-    root = archive_store.archive_root()
-    rows = "\n".join(f"| {markdown_escape(k)} | {v} |" for k, v in result["total"].items() if k != "bulan")
-    create_markdown_artifact(
-        key=KIP_ARTIFACT_KEY,
-        markdown=f"## Angka layanan informasi publik {result['year']} (UU 14/2008)\n\n| Ukuran | Nilai |\n|---|---|\n{rows}\n\n"
-                 + "\n".join(f"- {kind.upper()}: [{markdown_escape(path)}]({(root / path).as_uri()})"
-                             for kind, path in result["files"].items()) + "\n",
-        description=f"Angka tahunan {result['year']} untuk laporan layanan informasi publik")
-
-
+    create_markdown_artifact(key=KIP_ARTIFACT_KEY, markdown=kip_markdown(result),
+                             description=f"Angka tahunan {result['year']} untuk laporan layanan informasi publik")

@@ -18,7 +18,7 @@ from tanggap.dates import MONTHS, WIB, day_month_year, month_year
 from db.models import utcnow
 from db.session import session_scope
 from tasks.channels.text import excerpt
-from tasks.rendering import markdown_escape, render
+from tasks.rendering import render
 from tasks.triage import CATEGORY_LABELS
 
 from . import archive_store
@@ -160,18 +160,16 @@ def write_register(kind: Period, day: date | None = None) -> dict:
     return build_register(register_period(kind, day))
 
 
+def register_markdown(result: dict) -> str:
+    """The register's counts and where its PDF and CSV are, as people read them in the artifact."""
+    return render("artifacts/register.md.j2", period=result["period"], count=result["count"], files=result["files"],
+                  uris=archive_store.file_uris(result["files"]), by_channel=result["by_channel"],
+                  by_outcome=result["by_outcome"])
+
+
 @task(task_run_name="terbitkan-tautan-daftar-inventaris")
 def publish_register(result: dict) -> None:
     """An artifact with the register's counts and where its PDF and CSV are."""
-    root = archive_store.archive_root()
     period = result["period"]
-    lines = [f"## Daftar Inventaris Komentar Masuk — {markdown_escape(period['kind'])} {markdown_escape(period['label'])}",
-             "", f"**{result['count']} komentar** ditemukan dalam periode ini.", "",
-             f"- PDF/A: [{markdown_escape(result['files']['pdf'])}]({(root / result['files']['pdf']).as_uri()})",
-             f"- CSV: [{markdown_escape(result['files']['csv'])}]({(root / result['files']['csv']).as_uri()})", "",
-             "| Kanal | Jumlah |", "|---|---|"]
-    lines += [f"| {markdown_escape(k)} | {v} |" for k, v in result["by_channel"].items()] or ["| - | 0 |"]
-    lines += ["", "| Hasil | Jumlah |", "|---|---|"]
-    lines += [f"| {markdown_escape(k)} | {v} |" for k, v in result["by_outcome"].items()] or ["| - | 0 |"]
-    create_markdown_artifact(key=REGISTER_ARTIFACT_KEY, markdown="\n".join(lines) + "\n",
+    create_markdown_artifact(key=REGISTER_ARTIFACT_KEY, markdown=register_markdown(result),
                              description=f"Daftar Inventaris Komentar Masuk {period['label']} (PDF dan CSV di arsip)")

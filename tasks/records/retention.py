@@ -31,7 +31,7 @@ from tanggap.dates import WIB
 from tanggap.settings import get_settings
 from tanggap.sop import HEAD_OF_CENTRE
 from tasks.cases import load_case
-from tasks.rendering import markdown_escape, render
+from tasks.rendering import render
 
 from . import archive_store
 from .case_facts import aware_utc
@@ -220,16 +220,10 @@ def list_due_records(cutoff: datetime) -> list[dict]:
         return as_dicts(due_items(session, cutoff))
 
 
-def purge_list_markdown(items: list[dict], cutoff: datetime, dry_run: bool) -> str:
-    heading = "Uji coba (tidak ada yang dimusnahkan)" if dry_run else "Menunggu persetujuan"
-    lines = [f"## Daftar pemusnahan per {at(cutoff)} — {heading}", "",
-             f"**{len(items)} kasus** jatuh tempo. Dasar: {LEGAL_BASIS}.", ""]
-    if items:
-        lines += ["| Kasus | Kanal | Diarsipkan | Aturan | Jatuh tempo | Berkas |", "|---|---|---|---|---|---|"]
-        lines += [f"| #{i['case_id']} | {markdown_escape(i['channel_key'])} | {at(i['archived_at'])} | "
-                  f"{RULES[i['rule']]} | {at(i['due_at'])} | {'dimusnahkan' if i['destroy_files'] else 'diperbarui tanpa data pribadi'} |"
-                  for i in items]
-    return "\n".join(lines) + "\n"
+def purge_list_markdown(items: list[dict], cutoff: datetime, dry_run: bool, asking: bool = False) -> str:
+    """What is due, as the artifact shows it; `asking`: with what the approval form asks for."""
+    return render("artifacts/purge_list.md.j2", items=items, cutoff=cutoff, dry_run=dry_run, rules=RULES,
+                  legal_basis=LEGAL_BASIS, at=at, asking=asking)
 
 
 @task(task_run_name="terbitkan-daftar-pemusnahan")
@@ -243,9 +237,7 @@ def ask_for_purge_approval(items: list[dict], cutoff: datetime) -> dict:
     from tasks.review import wait_for_person
 
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:12]
-    description = purge_list_markdown(items, cutoff, dry_run=False) + (
-        "\n---\nPilih **musnahkan** untuk melaksanakan pemusnahan di atas (tidak dapat dibatalkan), "
-        "isi nama, NIP dan jabatan Anda, lalu tekan *Resume*. Berita acara pemusnahan dibuat otomatis.\n")
+    description = purge_list_markdown(items, cutoff, dry_run=False, asking=True)
     answer = wait_for_person(PurgeApprovalForm, key=f"pemusnahan-{digest}", description=description,
                              defaults={"approver_role": HEAD_OF_CENTRE.title})
     return {**answer, "approved_at": utcnow()}

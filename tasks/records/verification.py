@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from db.models import ArchiveRecord, PurgeRecord
 from db.session import session_scope
+from tasks.rendering import render
 
 from . import archive_store
 
@@ -99,18 +100,20 @@ def check_archive() -> dict:
     return {**check.summary, "findings": [asdict(f) for f in check.findings]}
 
 
+def archive_check_description(result: dict) -> str:
+    """The verdict above the findings' table."""
+    return render("artifacts/archive_check.md.j2", files_checked=result["files_checked"],
+                  manifests_checked=result["manifests_checked"], problems=len(result["findings"]))
+
+
 @task(task_run_name="terbitkan-hasil-verifikasi")
 def publish_archive_check(result: dict) -> None:
     """The findings as a table artifact (one row per file missing or changed)."""
     rows = [{"Berkas": f["path"], "Masalah": f["problem"], "Kasus": f"#{f['case_id']}" if f["case_id"] else "-"}
             for f in result["findings"]]
-    verdict = ("Semua berkas utuh." if not rows else f"**{len(rows)} masalah ditemukan.**")
-    create_table_artifact(
-        key=VERIFICATION_ARTIFACT_KEY,
-        table=rows or [{"Berkas": "-", "Masalah": "tidak ada", "Kasus": "-"}],
-        description=f"**Verifikasi arsip** — {result['files_checked']} berkas dan {result['manifests_checked']} "
-                    f"manifest bulanan diperiksa ulang (SHA-256). {verdict}",
-    )
+    create_table_artifact(key=VERIFICATION_ARTIFACT_KEY,
+                          table=rows or [{"Berkas": "-", "Masalah": "tidak ada", "Kasus": "-"}],
+                          description=archive_check_description(result))
 
 
 class ArchiveDamaged(Exception):
