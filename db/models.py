@@ -144,6 +144,8 @@ class Comment(CaseLifeCycle, Base):
     triage: Mapped[dict | None] = mapped_column(JSON, default=None)
     status: Mapped[CaseStatus] = _status_column(default=CaseStatus.NEW)
     respond_flow_run_id: Mapped[str | None] = mapped_column(String(64))  # the run that owns the case
+    # The runs it replaced, oldest first: a restarted run takes the answers they received (tasks/carried_answers.py).
+    earlier_flow_run_ids: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     # Spam is moderated a wave at a time (tasks/spam_waves.py); the wave's run owns the case until
     # it is settled, or hands it to a respond run of its own.
     spam_wave_id: Mapped[int | None] = mapped_column(ForeignKey("spam_wave.id", name="fk_comment_spam_wave"))

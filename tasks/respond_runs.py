@@ -60,7 +60,11 @@ def start_runs_for(runs: list[tuple[int, str]]) -> dict[int, str]:
             created[comment_id] = str(flow_run.id)
     with session_scope() as session:
         for comment_id, run_id in created.items():
-            session.get(Comment, comment_id).respond_flow_run_id = run_id
+            case = session.get(Comment, comment_id)
+            if case.respond_flow_run_id not in (None, run_id):
+                # Kept so the new run takes an answer the old one received but did not record.
+                case.earlier_flow_run_ids = [*(case.earlier_flow_run_ids or []), case.respond_flow_run_id]
+            case.respond_flow_run_id = run_id
     return created
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Literal
 
 import pydantic
@@ -27,6 +27,7 @@ from tanggap.failpoints import crash_point
 
 from . import events, inbox
 from .approval_queue import refresh_approval_queue
+from .carried_answers import earlier_answer
 from .cases import load_case
 from .channels import CONNECTORS
 from .rendering import render
@@ -166,8 +167,8 @@ def nip_is_valid(nip: str) -> bool:
 
 def wait_for_person(form: type[RunInput], *, key: str, description: str, defaults: dict,
                     channel_kind: str | None = None, choices: tuple[str, ...] | None = None,
-                    descriptions: dict[str, str] | None = None, check: Callable[[dict], list[str]] | None = None
-                    ) -> dict:
+                    descriptions: dict[str, str] | None = None, check: Callable[[dict], list[str]] | None = None,
+                    earlier_runs: Sequence[str] = ()) -> dict:
     """Suspend until the form is answered acceptably; the one place Tanggap waits for people.
 
     Each attempt has its own key, so a replayed run gets every earlier answer back in order
@@ -175,6 +176,8 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
     form's defaults, so nothing typed is lost. The accepted answer comes back with
     `answer_ref` ("<run id>:<key>"), which tells a replayed answer from a second one.
     `check` adds the form's own problems (e.g. numbers that name no item of a spam wave).
+    An answer one of the case's `earlier_runs` received under the same key is taken instead of
+    asking again (tasks/carried_answers.py), checked the same way, with that run's answer_ref.
     """
     connector = CONNECTORS[channel_kind] if channel_kind else None
     banner = ""
@@ -182,7 +185,8 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
         shown = prefilled(form, banner + description, choices=choices, descriptions=descriptions, **defaults)
         attempt_key = f"{key}-{attempt}"
         try:
-            answer = suspend_flow_run(wait_for_input=shown, key=attempt_key, timeout=None)
+            answer, answered_in = earlier_answer(shown, attempt_key, earlier_runs) or (
+                suspend_flow_run(wait_for_input=shown, key=attempt_key, timeout=None), events.current_flow_run_id())
         except pydantic.ValidationError as exc:
             # The server checked the answer against the form it showed; this model can still
             # refuse it (e.g. the form changed with an upgrade while the case waited).
@@ -192,7 +196,7 @@ def wait_for_person(form: type[RunInput], *, key: str, description: str, default
                 problems_with(answer)
             found += check(answer.model_dump()) if check else []
             if not found:
-                return {**answer.model_dump(), "answer_ref": f"{events.current_flow_run_id()}:{attempt_key}"}
+                return {**answer.model_dump(), "answer_ref": f"{answered_in}:{attempt_key}"}
             defaults = {**defaults, **answer.model_dump()}  # everything typed comes back ...
             if not nip_is_valid(defaults.get("nip", "")):
                 # ... but a wrong NIP, quoted in the banner: the UI sends a cleared field as absent,
@@ -248,7 +252,8 @@ def prepare_form(comment_id: int, stage: Literal["follow_up", "correction", "dec
         # Names and the decision text are pre-set to empty: the form shows them as required.
         form = {"description": description, "defaults": defaults, "channel_kind": case.channel.kind,
                 "choices": choices, "descriptions": descriptions,
-                "key": _round_key(FORM_KEYS[stage], case.correction_round)}
+                "key": _round_key(FORM_KEYS[stage], case.correction_round),
+                "earlier_runs": list(case.earlier_flow_run_ids or [])}
     refresh_approval_queue()
     return form
 
@@ -282,19 +287,9 @@ def ask(comment_id: int, stage: str) -> dict:
     crash_point("while_suspending", comment_id)  # crash suite: the form is ready, the run not yet waiting
     answer = wait_for_person(FORMS[stage], key=form["key"], description=form["description"],
                              defaults=form["defaults"], channel_kind=form["channel_kind"], choices=form["choices"],
-                             descriptions=form["descriptions"])
+                             descriptions=form["descriptions"], earlier_runs=form["earlier_runs"])
     crash_point("while_resuming", comment_id)  # crash suite: answered, the answer not yet recorded
     return answer
-
-
-def ask_for_correction(comment_id: int) -> dict:
-    """Wait for the Kepala Bagian Umum's correction (approve, escalate, send back or close)."""
-    return ask(comment_id, "correction")
-
-
-def ask_for_decision(comment_id: int) -> dict:
-    """Wait for the Kepala Balai's decision on an escalated case."""
-    return ask(comment_id, "decision")
 
 
 def record_answer(comment_id: int, stage: str, answer: dict) -> None:
