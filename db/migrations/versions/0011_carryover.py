@@ -1,14 +1,14 @@
 """The runs a case had before its current one: a restarted run takes the answers they received.
 
-Revision ID: 0010_carryover
-Revises: 0009_spamwave
+Revision ID: 0011_carryover
+Revises: 0010_wave_deadlines
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_carryover'
-down_revision = '0009_spamwave'
+revision = '0011_carryover'
+down_revision = '0010_wave_deadlines'
 branch_labels = None
 depends_on = None
 
