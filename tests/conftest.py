@@ -125,3 +125,12 @@ def served(prefect_api, tanggap_env, tmp_path):
     process = start_serve(env, tmp_path / "serve.log")
     yield {"process": process, "log": tmp_path / "serve.log"}
     stop(process)
+
+
+@pytest.fixture
+def own_environment():
+    """For a suite that points the settings at its own installation: the environment is put back after."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)

@@ -2,20 +2,7 @@
 the website, each killed with SIGKILL at every boundary of its group, and one case whose
 archiving kills the whole `serve` (found by the heartbeat automation). Takes minutes."""
 
-import os
-
-import pytest
-
 from benchmarks.crash_suite import GROUPS, run
-
-
-@pytest.fixture
-def own_environment():
-    """The suite points the settings at its own installation; put the environment back after."""
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def test_a_crash_at_every_step_boundary_loses_no_case_and_doubles_no_reply(tmp_path, own_environment):

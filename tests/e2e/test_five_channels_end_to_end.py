@@ -25,6 +25,16 @@ def official_replies_to(platform, site, external_id: str) -> list[dict]:
     return [c for c in site.comments if str(c[author]) == account and str(c.get("parent")) == external_id]
 
 
+def assert_answered_once_and_archived(platform, site, case) -> None:
+    """Exactly one official reply under the case's comment, and the archived case records it."""
+    replies = official_replies_to(platform, site, case.external_id)
+    assert len(replies) == 1, platform.kind
+    with session_scope() as session:
+        record = session.get(Comment, case.id)
+        assert record.status == CaseStatus.ARCHIVED
+        assert record.publication.external_reply_id == str(replies[0]["id"])
+
+
 @pytest.fixture
 def five_channels(prefect_api, tmp_path, monkeypatch):
     simulators = {p.kind: start(p, port=0) for p in PLATFORMS}
@@ -86,13 +96,7 @@ def test_every_channel_is_inventoried_answered_once_and_never_reads_its_own_repl
         assert state.is_completed(), f"{kind}: {state.name} {state.message}"
 
     for platform in PLATFORMS:
-        case, site = chosen[platform.kind], five_channels[platform.kind].site
-        replies = official_replies_to(platform, site, case.external_id)
-        assert len(replies) == 1, platform.kind
-        with session_scope() as session:
-            record = session.get(Comment, case.id)
-            assert record.status == CaseStatus.ARCHIVED
-            assert record.publication.external_reply_id == str(replies[0]["id"])
+        assert_answered_once_and_archived(platform, five_channels[platform.kind].site, chosen[platform.kind])
 
     # YouTube calls were booked against the daily quota: list pages 1 unit; the reply 50 and the two
     # reads that send and confirm it (look before posting, read back) come from the reply budget.

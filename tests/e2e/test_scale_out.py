@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import create_engine, select, text
 
 from simulator.platforms import PLATFORMS, channel_entry, start
-from tests.e2e.test_five_channels_end_to_end import official_replies_to
+from tests.e2e.test_five_channels_end_to_end import assert_answered_once_and_archived
 from tests.e2e.test_website_case_end_to_end import wait_final, wait_suspended
 from tests.harness import REPO_ROOT, channels_toml, free_port, stop, wait_until
 
@@ -169,7 +169,7 @@ def test_the_five_channel_flow_runs_on_two_workers_and_two_api_replicas(scaled_o
     from prefect.flow_runs import resume_flow_run
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from db.models import CaseStatus, Channel, Comment
+    from db.models import Channel, Comment
     from db.session import session_scope
 
     monkeypatch.setenv("TANGGAP_DATABASE_URL", scaled_out["database"])
@@ -215,10 +215,5 @@ def test_the_five_channel_flow_runs_on_two_workers_and_two_api_replicas(scaled_o
             assert state.is_completed(), f"{kind}: {state.name} {state.message}"
 
     for platform in PLATFORMS:
-        case, site = chosen[platform.kind], scaled_out["simulators"][platform.kind].site
-        replies = official_replies_to(platform, site, case.external_id)
-        assert len(replies) == 1, platform.kind
-        with session_scope() as session:
-            record = session.get(Comment, case.id)
-            assert record.status == CaseStatus.ARCHIVED
-            assert record.publication.external_reply_id == str(replies[0]["id"])
+        assert_answered_once_and_archived(platform, scaled_out["simulators"][platform.kind].site,
+                                          chosen[platform.kind])

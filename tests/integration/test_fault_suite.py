@@ -1,20 +1,7 @@
 """A small run of the fault suite (benchmarks/fault_suite.py): 100 faulted platform calls over
 the five simulated channels, every kind of fault, replies sent under POST faults."""
 
-import os
-
-import pytest
-
 from benchmarks.fault_suite import run
-
-
-@pytest.fixture
-def own_environment():
-    """The suite points the settings at its own installation; put the environment back after."""
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def test_under_a_hundred_faults_every_comment_is_ingested_no_check_aborted_no_reply_doubled(tmp_path,
